@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs"
+import type { RoleName } from "../config/config.js"
+
+export type PermissionValue = "allow" | "deny" | "ask"
+export type PermissionMap = Record<string, PermissionValue>
+
+export interface AgentDefinition {
+  mode: "primary" | "subagent"
+  description: string
+  prompt: string
+  permission: PermissionMap
+}
+
+/** Each role's own tools; every role is denied the others'. */
+export const roleTools: Record<RoleName, string[]> = {
+  commander: ["run_mission", "mission_status", "mission_stop"],
+  planner: ["submit_plan"],
+  worker: ["submit_work"],
+  reviewer: ["submit_review"],
+  "master-reviewer": ["submit_verdict"],
+}
+
+const allOurTools = Object.values(roleTools).flat()
+const readTools = ["read", "glob", "grep"]
+
+export function rolePrompt(role: RoleName): string {
+  return readFileSync(new URL(`./${role}.txt`, import.meta.url), "utf8")
+}
+
+/** Read-only roles: everything denied, then reading and their own tools allowed. */
+function allowOnly(tools: string[]): PermissionMap {
+  return { "*": "deny", ...Object.fromEntries([...readTools, ...tools].map((tool) => [tool, "allow" as const])) }
+}
+
+function rolePermission(role: RoleName): PermissionMap {
+  if (role !== "worker") return allowOnly(roleTools[role])
+  // Workers keep the host's editing and shell tools; no delegation, no web, nothing outside the project.
+  const denied = ["task", "webfetch", "websearch", "question", ...allOurTools.filter((tool) => tool !== "submit_work")]
+  return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), submit_work: "allow", external_directory: "deny" }
+}
+
+const descriptions: Record<RoleName, string> = {
+  commander: "Runs verified multi-agent missions (/task): plan, parallel workers, evidence-checked reviews, seal.",
+  planner: "Orchestrator: turns a mission into a validated task plan (read-only).",
+  worker: "Orchestrator: completes one planned task and submits it for verification.",
+  reviewer: "Orchestrator: reviews one task's change against its evidence (read-only).",
+  "master-reviewer": "Orchestrator: checks the whole mission end to end before it is sealed (read-only).",
+}
+
+export function agentDefinitions(): Record<RoleName, AgentDefinition> {
+  const roles: RoleName[] = ["commander", "planner", "worker", "reviewer", "master-reviewer"]
+  return Object.fromEntries(
+    roles.map((role) => [
+      role,
+      { mode: role === "commander" ? "primary" : "subagent", description: descriptions[role], prompt: rolePrompt(role), permission: rolePermission(role) },
+    ]),
+  ) as Record<RoleName, AgentDefinition>
+}
+
+export const taskCommandTemplate = "Call run_mission with this goal, then summarise its report:\n$ARGUMENTS"

@@ -1,0 +1,51 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { readFileSync } from "node:fs"
+import { ConfigError, configJsonSchema, parseConfig } from "./config.js"
+
+const file = "/p/.opencode/orchestrator.json"
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, file)
+  } catch (error) {
+    assert.ok(error instanceof ConfigError)
+    assert.equal(error.file, file)
+    return error.problems
+  }
+  assert.fail("expected a ConfigError")
+}
+
+test("empty config gives the documented defaults", () => {
+  const config = parseConfig("{}", file)
+  assert.deepEqual(
+    { ...config },
+    { concurrency: 3, maxReviewRounds: 3, maxMissionRounds: 3, maxPlanAttempts: 3, verifyTimeoutSeconds: 300, roles: {} },
+  )
+})
+
+test("JSONC comments and trailing commas are accepted", () => {
+  const config = parseConfig('{\n // run these\n "verify": ["npm test",],\n "roles": {"worker": {"model": "openai/gpt-5"}},\n}', file)
+  assert.deepEqual(config.verify, ["npm test"])
+  assert.equal(config.roles.worker?.model, "openai/gpt-5")
+})
+
+test("an unknown key is named, with its path", () => {
+  assert.deepEqual(problemsOf('{"concurency": 2}'), ['unknown key "concurency"'])
+  assert.deepEqual(problemsOf('{"roles": {"coder": {}}}'), ['unknown key "roles.coder"'])
+})
+
+test("a wrong type names the key", () => {
+  const [problem] = problemsOf('{"concurrency": "2"}')
+  assert.match(problem!, /^key "concurrency": .*number/)
+  assert.match(problemsOf('{"roles": {"worker": {"model": "gpt"}}}')[0]!, /key "roles.worker.model": expected "provider\/model"/)
+})
+
+test("syntax errors give line and column", () => {
+  assert.match(problemsOf('{\n  "verify": [\n}')[0]!, /at line 3 column 1/)
+})
+
+test("the shipped JSON schema is the one the code generates", () => {
+  const shipped = JSON.parse(readFileSync(new URL("../../schema/orchestrator.schema.json", import.meta.url), "utf8"))
+  assert.deepEqual(shipped, configJsonSchema())
+})

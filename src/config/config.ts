@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs"
+import path from "node:path"
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser"
+import { z } from "zod"
+
+export const roleNames = ["commander", "planner", "worker", "reviewer", "master-reviewer"] as const
+export type RoleName = (typeof roleNames)[number]
+
+const modelId = z
+  .string()
+  .regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"')
+  .describe('Model for this role as "provider/model"; unset uses the host\'s model.')
+
+const RoleSettings = z.strictObject({ model: modelId.optional() })
+
+export const OrchestratorConfig = z.strictObject({
+  $schema: z.string().optional(),
+  verify: z
+    .array(z.string().min(1).max(2000))
+    .max(20)
+    .optional()
+    .describe("Shell commands the engine runs as evidence. Unset: detected from the project. [] opts out of verification."),
+  concurrency: z.number().int().min(1).max(16).default(3).describe("Tasks run at once."),
+  maxReviewRounds: z.number().int().min(1).max(10).default(3).describe("Attempts per task (work, verify, review)."),
+  maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
+  maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
+  verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
+  roles: z.strictObject(Object.fromEntries(roleNames.map((role) => [role, RoleSettings.optional()]))).default({}),
+})
+export type OrchestratorConfig = z.infer<typeof OrchestratorConfig> & {
+  roles: Partial<Record<RoleName, { model?: string }>>
+}
+
+export const configRelativePath = path.join(".opencode", "orchestrator.json")
+
+/** A configuration problem, named by file and key. Serialisable. */
+export class ConfigError extends Error {
+  readonly name = "ConfigError"
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join("; ")}`)
+  }
+}
+
+function keyPath(issuePath: PropertyKey[]): string {
+  return issuePath.length ? issuePath.map(String).join(".") : "(root)"
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const prefix = issue.path.length ? `${keyPath(issue.path)}.` : ""
+    return issue.keys.map((key) => `unknown key "${prefix}${key}"`).join("; ")
+  }
+  return `key "${keyPath(issue.path)}": ${issue.message}`
+}
+
+/** Parses config text (JSONC). Throws ConfigError naming the file and every bad key. */
+export function parseConfig(text: string, file: string): OrchestratorConfig {
+  const errors: ParseError[] = []
+  const raw = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false })
+  if (errors.length > 0) {
+    const problems = errors.map((error) => {
+      const before = text.slice(0, error.offset)
+      const line = before.split("\n").length
+      const column = error.offset - before.lastIndexOf("\n")
+      return `${printParseErrorCode(error.error)} at line ${line} column ${column}`
+    })
+    throw new ConfigError(file, problems)
+  }
+  const result = OrchestratorConfig.safeParse(raw ?? {})
+  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue))
+  return result.data as OrchestratorConfig
+}
+
+/** Loads `.opencode/orchestrator.json` of a project; defaults when it does not exist. */
+export function loadConfig(projectDirectory: string): OrchestratorConfig {
+  const file = path.join(projectDirectory, configRelativePath)
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return parseConfig("{}", file)
+    throw new ConfigError(file, [`cannot read: ${(error as Error).message}`])
+  }
+  return parseConfig(text, file)
+}
+
+/** The JSON schema shipped for editors (`schema/orchestrator.schema.json`). */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(OrchestratorConfig, { io: "input" })
+}

@@ -1,0 +1,81 @@
+import type { Evidence, Finding } from "../mission/mission-event.js"
+import type { MissionState, TaskState } from "../mission/mission-state.js"
+import type { ProjectScan } from "../project/project-scan.js"
+import { describeEvidence } from "../verify/verify-run.js"
+
+const bullet = (items: string[]) => items.map((item) => `- ${item}`).join("\n")
+const findingLine = (finding: Finding) => `${finding.file ? `${finding.file}: ` : ""}${finding.message}`
+
+/** The header line every task message starts with; the scripted model keys on it. */
+export function taskHeader(taskId: string, attempt: number): string {
+  return `Task ${taskId} · attempt ${attempt}`
+}
+
+export function planMessage(goal: string, scan: ProjectScan, verifyCommands: string[]): string {
+  return [
+    `Mission: ${goal}`,
+    "",
+    `Project: ${scan.stack.join(", ") || "unknown stack"}`,
+    `Top level: ${scan.layout.join(" ") || "(empty)"}`,
+    `Verification the orchestrator runs: ${verifyCommands.join(" && ") || "(none)"}`,
+    "",
+    "Plan it and call submit_plan.",
+  ].join("\n")
+}
+
+export function planReminder(): string {
+  return "You have not submitted a valid plan yet. Call submit_plan now."
+}
+
+export function workMessage(task: TaskState, attempt: number, verifyCommands: string[]): string {
+  const lines = [taskHeader(task.id, attempt), `Title: ${task.title}`]
+  if (task.description) lines.push("", task.description)
+  if (task.acceptance.length) lines.push("", "Acceptance:", bullet(task.acceptance))
+  if (task.files.length) lines.push("", `Files: ${task.files.join(", ")}`)
+  lines.push("", `The orchestrator will run: ${verifyCommands.join(" && ") || "(no verification configured)"}`, "When done, call submit_work.")
+  return lines.join("\n")
+}
+
+/** A later attempt goes to the same session, so it carries only what changed: the findings. */
+export function retryMessage(task: TaskState, attempt: number): string {
+  return [taskHeader(task.id, attempt), "Your previous attempt was rejected. Fix every finding, then call submit_work again:", bullet(task.findings.map(findingLine))].join("\n")
+}
+
+export function workReminder(task: TaskState, attempt: number): string {
+  return `${taskHeader(task.id, attempt)}\nYou stopped without calling submit_work. Finish the task, then call submit_work.`
+}
+
+function evidenceBlock(evidence: Evidence[]): string {
+  if (evidence.length === 0) return "(verification is turned off for this project)"
+  return evidence.map((item) => describeEvidence(item)).join("\n\n")
+}
+
+export function reviewMessage(task: TaskState, attempt: number, summary: string, diff: string, evidence: Evidence[]): string {
+  return [
+    taskHeader(task.id, attempt),
+    `Title: ${task.title}`,
+    task.description,
+    task.acceptance.length ? `Acceptance:\n${bullet(task.acceptance)}` : "",
+    `Worker's summary: ${summary}`,
+    `Evidence (run by the orchestrator):\n${evidenceBlock(evidence)}`,
+    `Diff:\n${diff}`,
+    "Call submit_review.",
+  ]
+    .filter(Boolean)
+    .join("\n\n")
+}
+
+export function verdictMessage(state: MissionState, diff: string, evidence: Evidence[]): string {
+  return [
+    `Mission round ${state.round}`,
+    `Goal: ${state.goal}`,
+    `Tasks (all approved):\n${bullet(state.tasks.map((task) => `${task.id}: ${task.title}`))}`,
+    `Evidence (run by the orchestrator on the whole project):\n${evidenceBlock(evidence)}`,
+    `Diff:\n${diff}`,
+    "Call submit_verdict.",
+  ].join("\n\n")
+}
+
+export function verdictReminder(kind: "review" | "verdict"): string {
+  return `You stopped without a verdict. Call ${kind === "review" ? "submit_review" : "submit_verdict"} now.`
+}

@@ -1,0 +1,87 @@
+import type { RoleName } from "../config/config.js"
+import type { MissionHost } from "../host/mission-host.js"
+import type { Evidence } from "../mission/mission-event.js"
+import type { Mission, SubmissionKind } from "../mission/mission.js"
+import type { MissionRegistry } from "../mission/mission-registry.js"
+import { runVerification } from "../verify/verify-run.js"
+
+/** Everything one mission's engine works with. One per mission; nothing module-global. */
+export interface Engine {
+  mission: Mission
+  host: MissionHost
+  registry: MissionRegistry
+  /** Child sessions whose prompt is in flight, so a stop can abort them (the host does not). */
+  live: Map<string, string>
+  verify(directory: string): Promise<Evidence[]>
+}
+
+export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
+  let queue: Promise<unknown> = Promise.resolve()
+  const live = new Map<string, string>()
+  mission.stopController.signal.addEventListener("abort", () => {
+    for (const [sessionId, directory] of live) void host.abort(sessionId, directory)
+  })
+  return {
+    mission,
+    host,
+    registry,
+    live,
+    // One verification at a time: parallel test runs in one tree would disturb each other.
+    verify(directory) {
+      const run = queue.then(() =>
+        runVerification(mission.state.verifyCommands, directory, mission.config.verifyTimeoutSeconds * 1000, mission.stopController.signal),
+      )
+      queue = run.catch(() => undefined)
+      return run
+    },
+  }
+}
+
+export async function openChildSession(engine: Engine, role: RoleName, title: string, directory: string, taskId?: string) {
+  const created = await engine.host.createSession(engine.mission.state.rootSessionId, title, directory)
+  if (created.ok) engine.registry.bind(created.value, { mission: engine.mission, role, taskId })
+  return created
+}
+
+export interface AskOptions {
+  sessionId: string
+  directory: string
+  role: RoleName
+  kind: SubmissionKind
+  text: string
+  reminder: string
+  taskId?: string
+  attempt?: number
+}
+
+export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; reason: string }
+
+/**
+ * Prompts a child and waits for its submission tool call. A child that ends its turn without
+ * one gets exactly one reminder. Host and model failures come back as a reason, never thrown.
+ */
+export async function askForSubmission<T>(engine: Engine, options: AskOptions): Promise<AskOutcome<T>> {
+  const { mission, host } = engine
+  const model = mission.config.roles[options.role]?.model
+  mission.openSlot(options.sessionId, options.kind, options.taskId, options.attempt)
+  engine.live.set(options.sessionId, options.directory)
+  try {
+    for (const text of [options.text, options.reminder]) {
+      if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
+      const result = await host.prompt({ sessionId: options.sessionId, directory: options.directory, agent: options.role, text, model })
+      const value = mission.takeSubmission<T>(options.sessionId)
+      if (value !== undefined) return { submitted: true, value }
+      if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
+      if (!result.ok) return { submitted: false, reason: `the ${options.role} session failed: ${result.error}` }
+    }
+    return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
+  } finally {
+    engine.live.delete(options.sessionId)
+    await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId)
+  }
+}
+
+export async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string): Promise<void> {
+  const usage = await engine.host.usage(sessionId, directory)
+  if (usage) engine.mission.record({ type: "usage-update", sessionId, role, taskId, tokens: usage.tokens, cost: usage.cost })
+}

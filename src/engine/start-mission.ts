@@ -1,0 +1,78 @@
+import { loadConfig } from "../config/config.js"
+import type { MissionHost } from "../host/mission-host.js"
+import { Mission, newMissionId } from "../mission/mission.js"
+import type { MissionRegistry } from "../mission/mission-registry.js"
+import type { MissionState } from "../mission/mission-state.js"
+import { detectVerifyCommands } from "../project/project-scan.js"
+import { SharedWorkspace } from "../workspace/workspace.js"
+import { createEngine } from "./engine.js"
+import { runMission } from "./run-mission.js"
+
+/** Why a mission did not start. Its message is shown to the user as is. */
+export class MissionStartError extends Error {
+  readonly name = "MissionStartError"
+}
+
+export const maxGoalLength = 4000
+
+export interface StartRequest {
+  registry: MissionRegistry
+  host: MissionHost
+  directory: string
+  rootSessionId: string
+  goal: string
+}
+
+export interface StartedMission {
+  mission: Mission
+  finished: Promise<MissionState>
+}
+
+/**
+ * Validates everything a mission needs before anything is written (goal, config, verification
+ * commands), then starts its engine. Throws ConfigError or MissionStartError; starts nothing then.
+ */
+export async function startMission(request: StartRequest): Promise<StartedMission> {
+  const goal = request.goal.trim()
+  if (!goal) throw new MissionStartError("No mission given. Usage: /task <what to build>, e.g. /task add a sum function with tests")
+  if (goal.length > maxGoalLength) throw new MissionStartError(`The mission text is longer than ${maxGoalLength} characters.`)
+  const running = request.registry.forRoot(request.rootSessionId)
+  if (running?.state.status === "running")
+    throw new MissionStartError(`Mission ${running.id} is still running in this session. Use mission_status, or mission_stop to stop it.`)
+
+  const config = loadConfig(request.directory)
+  const verifyCommands = config.verify ?? detectVerifyCommands(request.directory)
+  if (config.verify === undefined && verifyCommands.length === 0)
+    throw new MissionStartError(
+      'No verification command found (no test script detected). Add "verify": ["<your test command>"] to .opencode/orchestrator.json, or "verify": [] to run without verification.',
+    )
+
+  const workspace = await SharedWorkspace.open(request.directory)
+  const missionId = newMissionId()
+  const mission = new Mission(
+    missionId,
+    { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands },
+    config,
+    workspace,
+  )
+  request.registry.add(mission)
+  request.host.toast(`Mission ${missionId} started`, "info")
+  const engine = createEngine(mission, request.host, request.registry)
+  const finished = runMission(engine).then(async (state) => {
+    // Nobody followed the mission from a tool call: show the report once the session is idle.
+    if (!mission.attached) await request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))
+    return state
+  })
+  return { mission, finished }
+}
+
+export function missionSummary(state: MissionState, reportFile: string): string {
+  const approved = state.tasks.filter((task) => task.status === "approved").length
+  const lines = [
+    `Mission ${state.missionId}: ${state.status.toUpperCase()}. ${state.endReason ?? ""}`,
+    `Tasks approved: ${approved}/${state.tasks.length}.`,
+    ...state.tasks.map((task) => `- ${task.id} ${task.title}: ${task.status}${task.failReason ? ` (${task.failReason})` : ""}`),
+    `Report: ${reportFile}`,
+  ]
+  return lines.join("\n")
+}

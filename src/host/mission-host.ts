@@ -1,0 +1,28 @@
+import type { RoleName } from "../config/config.js"
+import type { TokenUsage } from "../mission/mission-event.js"
+
+export type HostResult<T> = { ok: true; value: T } | { ok: false; error: string }
+
+export interface PromptRequest {
+  sessionId: string
+  directory: string
+  agent: RoleName
+  text: string
+  /** "provider/model"; unset uses the agent's model. */
+  model?: string
+}
+
+/**
+ * What the engine needs from the host. Failures come back as values, never thrown; every
+ * prompt passes the prompt gate inside the implementation.
+ */
+export interface MissionHost {
+  createSession(parentId: string, title: string, directory: string): Promise<HostResult<string>>
+  /** Blocks until the session's agent loop ends. */
+  prompt(request: PromptRequest): Promise<HostResult<void>>
+  abort(sessionId: string, directory: string): Promise<void>
+  usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined>
+  /** Shows a message to the user without a model call, once the session is idle. */
+  post(sessionId: string, directory: string, text: string): Promise<HostResult<void>>
+  toast(message: string, variant: "info" | "success" | "warning" | "error"): void
+}

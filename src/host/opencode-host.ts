@@ -1,0 +1,105 @@
+import type { PluginInput } from "@opencode-ai/plugin"
+import type { TokenUsage } from "../mission/mission-event.js"
+import type { HostResult, MissionHost, PromptRequest } from "./mission-host.js"
+import type { PromptGate } from "./prompt-gate.js"
+
+type Client = PluginInput["client"]
+
+function errorText(error: unknown): string {
+  if (!error) return "unknown error"
+  if (typeof error === "string") return error
+  const value = error as { name?: string; message?: string; data?: { message?: string } }
+  return [value.name, value.data?.message ?? value.message].filter(Boolean).join(": ") || JSON.stringify(error)
+}
+
+function splitModel(model?: string): { providerID: string; modelID: string } | undefined {
+  if (!model) return undefined
+  const slash = model.indexOf("/")
+  return { providerID: model.slice(0, slash), modelID: model.slice(slash + 1) }
+}
+
+/** The engine's host, over OpenCode's v1 client. */
+export class OpencodeHost implements MissionHost {
+  constructor(
+    private readonly client: Client,
+    private readonly gate: PromptGate,
+  ) {}
+
+  async createSession(parentId: string, title: string, directory: string): Promise<HostResult<string>> {
+    try {
+      const result = await this.client.session.create({ body: { parentID: parentId, title }, query: { directory } })
+      if (result.data?.id) return { ok: true, value: result.data.id }
+      return { ok: false, error: `session.create failed: ${errorText(result.error)}` }
+    } catch (error) {
+      return { ok: false, error: `session.create failed: ${errorText(error)}` }
+    }
+  }
+
+  async prompt(request: PromptRequest): Promise<HostResult<void>> {
+    const gated = await this.gate.send(request.sessionId, request.text, async (): Promise<HostResult<void>> => {
+      try {
+        const result = await this.client.session.prompt({
+          path: { id: request.sessionId },
+          query: { directory: request.directory },
+          body: { agent: request.agent, model: splitModel(request.model), parts: [{ type: "text", text: request.text }] },
+        })
+        if (result.error) return { ok: false, error: errorText(result.error) }
+        // A child's model failure does not reject: it comes back on the message.
+        const failure = (result.data?.info as { error?: unknown } | undefined)?.error
+        if (failure) return { ok: false, error: errorText(failure) }
+        return { ok: true, value: undefined }
+      } catch (error) {
+        return { ok: false, error: errorText(error) }
+      }
+    })
+    return gated.sent ? gated.value : { ok: false, error: `not sent: session is ${gated.reason}` }
+  }
+
+  async post(sessionId: string, directory: string, text: string): Promise<HostResult<void>> {
+    if (!(await this.gate.waitIdle(sessionId, 120_000))) return { ok: false, error: "session stayed busy" }
+    const gated = await this.gate.send(sessionId, text, async (): Promise<HostResult<void>> => {
+      try {
+        const result = await this.client.session.prompt({
+          path: { id: sessionId },
+          query: { directory },
+          body: { noReply: true, parts: [{ type: "text", text }] },
+        })
+        return result.error ? { ok: false, error: errorText(result.error) } : { ok: true, value: undefined }
+      } catch (error) {
+        return { ok: false, error: errorText(error) }
+      }
+    })
+    return gated.sent ? gated.value : { ok: false, error: `not sent: session is ${gated.reason}` }
+  }
+
+  async abort(sessionId: string, directory: string): Promise<void> {
+    try {
+      await this.client.session.abort({ path: { id: sessionId }, query: { directory } })
+    } catch {}
+  }
+
+  async usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined> {
+    try {
+      const result = await this.client.session.messages({ path: { id: sessionId }, query: { directory } })
+      const tokens: TokenUsage = { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }
+      let cost = 0
+      for (const message of result.data ?? []) {
+        const info = message.info as { role: string; tokens?: { input: number; output: number; reasoning: number; cache: { read: number; write: number } }; cost?: number }
+        if (info.role !== "assistant" || !info.tokens) continue
+        tokens.input += info.tokens.input
+        tokens.output += info.tokens.output
+        tokens.reasoning += info.tokens.reasoning
+        tokens.cacheRead += info.tokens.cache.read
+        tokens.cacheWrite += info.tokens.cache.write
+        cost += info.cost ?? 0
+      }
+      return { tokens, cost }
+    } catch {
+      return undefined
+    }
+  }
+
+  toast(message: string, variant: "info" | "success" | "warning" | "error"): void {
+    this.client.tui.showToast({ body: { title: "Orchestrator", message, variant } }).catch(() => {})
+  }
+}

@@ -1,0 +1,60 @@
+import type { RoleName } from "../config/config.js"
+
+export interface PlannedTask {
+  id: string
+  title: string
+  description: string
+  acceptance: string[]
+  files: string[]
+  dependsOn: string[]
+}
+
+export interface Finding {
+  message: string
+  file?: string
+}
+
+/** What the engine learned by running one verification command. Never written by a model. */
+export interface Evidence {
+  command: string
+  exitCode: number | null
+  timedOut: boolean
+  durationMs: number
+  outputHead: string
+  outputTail: string
+}
+
+export interface TokenUsage {
+  input: number
+  output: number
+  reasoning: number
+  cacheRead: number
+  cacheWrite: number
+}
+
+export type MissionStatus = "running" | "sealed" | "failed" | "stopped"
+
+/**
+ * Every journal line is one of these; mission state is a pure fold over them.
+ * Names are noun-verb, in the order a mission meets them.
+ */
+export type MissionEvent =
+  | { type: "mission-start"; missionId: string; goal: string; rootSessionId: string; directory: string; verifyCommands: string[] }
+  | { type: "plan-reject"; attempt: number; problems: string[] }
+  | { type: "plan-accept"; attempt: number; tasks: PlannedTask[] }
+  | { type: "task-start"; taskId: string; attempt: number; sessionId: string }
+  | { type: "work-submit"; taskId: string; attempt: number; summary: string; touchedFiles: string[] }
+  | { type: "work-missing"; taskId: string; attempt: number; reason: string }
+  | { type: "verify-end"; taskId?: string; attempt?: number; round?: number; evidence: Evidence[] }
+  | { type: "review-end"; taskId: string; attempt: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
+  | { type: "task-approve"; taskId: string; attempt: number }
+  | { type: "task-fail"; taskId: string; reason: string }
+  | { type: "master-review-end"; round: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
+  | { type: "tasks-add"; round: number; tasks: PlannedTask[] }
+  | { type: "usage-update"; sessionId: string; role: RoleName; taskId?: string; tokens: TokenUsage; cost: number }
+  | { type: "mission-end"; status: Exclude<MissionStatus, "running">; reason: string }
+
+export type MissionEventType = MissionEvent["type"]
+
+/** A journal line: the event plus when it happened and the journal's schema version. */
+export type JournalEntry = MissionEvent & { v: 1; at: string }

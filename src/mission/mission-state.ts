@@ -1,0 +1,122 @@
+import type { RoleName } from "../config/config.js"
+import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage } from "./mission-event.js"
+
+export type TaskStatus = "pending" | "working" | "reviewing" | "approved" | "failed"
+
+export interface TaskState extends PlannedTask {
+  status: TaskStatus
+  /** Attempts started so far (work → verify → review). */
+  attempts: number
+  round: number
+  sessionId?: string
+  summary?: string
+  touchedFiles: string[]
+  /** Findings of the latest rejected attempt; what the worker must fix next. */
+  findings: Finding[]
+  evidence: Evidence[]
+  failReason?: string
+}
+
+export interface SessionUsage {
+  role: RoleName
+  taskId?: string
+  tokens: TokenUsage
+  cost: number
+}
+
+export interface MissionState {
+  missionId: string
+  goal: string
+  rootSessionId: string
+  directory: string
+  verifyCommands: string[]
+  status: MissionStatus
+  endReason?: string
+  planAttempts: number
+  planProblems: string[]
+  round: number
+  tasks: TaskState[]
+  masterFindings: Finding[]
+  missionEvidence: Evidence[]
+  usage: Record<string, SessionUsage>
+}
+
+export function emptyUsage(): TokenUsage {
+  return { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }
+}
+
+function newTask(task: PlannedTask, round: number): TaskState {
+  return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [] }
+}
+
+function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
+  return { ...state, tasks: state.tasks.map((task) => (task.id === taskId ? change(task) : task)) }
+}
+
+export function initialState(event: Extract<MissionEvent, { type: "mission-start" }>): MissionState {
+  return {
+    missionId: event.missionId,
+    goal: event.goal,
+    rootSessionId: event.rootSessionId,
+    directory: event.directory,
+    verifyCommands: event.verifyCommands,
+    status: "running",
+    planAttempts: 0,
+    planProblems: [],
+    round: 1,
+    tasks: [],
+    masterFindings: [],
+    missionEvidence: [],
+    usage: {},
+  }
+}
+
+/** The one place mission state changes. Pure: the same events always give the same state. */
+export function applyEvent(state: MissionState, event: MissionEvent): MissionState {
+  switch (event.type) {
+    case "mission-start":
+      return initialState(event)
+    case "plan-reject":
+      return { ...state, planAttempts: event.attempt, planProblems: event.problems }
+    case "plan-accept":
+      return { ...state, planAttempts: event.attempt, planProblems: [], tasks: event.tasks.map((task) => newTask(task, 1)) }
+    case "task-start":
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "working", attempts: event.attempt, sessionId: event.sessionId }))
+    case "work-submit":
+      return updateTask(state, event.taskId, (task) => ({
+        ...task,
+        status: "reviewing",
+        summary: event.summary,
+        touchedFiles: [...new Set([...task.touchedFiles, ...event.touchedFiles])],
+      }))
+    case "work-missing":
+      return updateTask(state, event.taskId, (task) => ({ ...task, findings: [{ message: event.reason }] }))
+    case "verify-end":
+      if (event.taskId === undefined) return { ...state, missionEvidence: event.evidence }
+      return updateTask(state, event.taskId, (task) => ({ ...task, evidence: event.evidence }))
+    case "review-end":
+      return updateTask(state, event.taskId, (task) => ({
+        ...task,
+        findings: event.verdict === "reject" ? event.findings : [],
+      }))
+    case "task-approve":
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "approved" }))
+    case "task-fail":
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "failed", failReason: event.reason }))
+    case "master-review-end":
+      return { ...state, masterFindings: event.verdict === "reject" ? event.findings : [] }
+    case "tasks-add":
+      return { ...state, round: event.round, tasks: [...state.tasks, ...event.tasks.map((task) => newTask(task, event.round))] }
+    case "usage-update":
+      return { ...state, usage: { ...state.usage, [event.sessionId]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } } }
+    case "mission-end":
+      return { ...state, status: event.status, endReason: event.reason }
+  }
+}
+
+/** Folds a whole journal. The first event must be `mission-start`. */
+export function foldEvents(events: MissionEvent[]): MissionState {
+  const [first, ...rest] = events
+  if (!first || first.type !== "mission-start") throw new Error("a mission journal starts with mission-start")
+  return rest.reduce(applyEvent, initialState(first))
+}

@@ -1,0 +1,95 @@
+import path from "node:path"
+import type { PlannedTask } from "./mission-event.js"
+
+export const planLimits = {
+  maxTasks: 30,
+  maxIdLength: 40,
+  maxTitleLength: 200,
+  maxDescriptionLength: 4000,
+  maxAcceptance: 12,
+  maxAcceptanceLength: 500,
+  maxFiles: 40,
+  maxFileLength: 300,
+}
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+
+/** A plan file path problem, or undefined when the path is a plain relative path inside the project. */
+export function filePathProblem(file: string): string | undefined {
+  if (file.length === 0) return "is empty"
+  if (file.length > planLimits.maxFileLength) return `is longer than ${planLimits.maxFileLength} characters`
+  if (/[\u0000-\u001f]/.test(file)) return "contains a control character"
+  if (path.isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith("~")) return "must be relative to the project root"
+  const normalized = path.posix.normalize(file.replaceAll("\\", "/"))
+  if (normalized === ".." || normalized.startsWith("../")) return "leaves the project"
+  return undefined
+}
+
+/** The cycle through `dependsOn` edges, as ids (first id repeated at the end), if there is one. */
+export function findCycle(tasks: PlannedTask[]): string[] | undefined {
+  const byId = new Map(tasks.map((task) => [task.id, task]))
+  const state = new Map<string, "visiting" | "done">()
+  const trail: string[] = []
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === "done") return undefined
+    if (state.get(id) === "visiting") return [...trail.slice(trail.indexOf(id)), id]
+    state.set(id, "visiting")
+    trail.push(id)
+    for (const dependency of byId.get(id)?.dependsOn ?? []) {
+      if (!byId.has(dependency)) continue
+      const cycle = visit(dependency)
+      if (cycle) return cycle
+    }
+    trail.pop()
+    state.set(id, "done")
+    return undefined
+  }
+  for (const task of tasks) {
+    const cycle = visit(task.id)
+    if (cycle) return cycle
+  }
+  return undefined
+}
+
+/**
+ * Every problem of a plan, each precise enough for the planner to fix. `existingIds` are tasks of
+ * earlier rounds that new tasks may depend on. Empty result: the plan is valid.
+ */
+export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): string[] {
+  const problems: string[] = []
+  const limits = planLimits
+  if (tasks.length === 0) return ["the plan has no tasks"]
+  if (tasks.length > limits.maxTasks) problems.push(`the plan has ${tasks.length} tasks; at most ${limits.maxTasks}`)
+
+  const seen = new Set<string>(existingIds)
+  for (const task of tasks) {
+    const name = `task "${task.id}"`
+    if (!idPattern.test(task.id) || task.id.length > limits.maxIdLength)
+      problems.push(`${name}: id must be 1-${limits.maxIdLength} letters, digits, "-", "_" or "." and start with a letter or digit`)
+    if (seen.has(task.id)) problems.push(`${name}: id is used twice`)
+    seen.add(task.id)
+    if (task.title.trim().length === 0 || task.title.length > limits.maxTitleLength)
+      problems.push(`${name}: title must be 1-${limits.maxTitleLength} characters`)
+    if (task.description.length > limits.maxDescriptionLength)
+      problems.push(`${name}: description is longer than ${limits.maxDescriptionLength} characters`)
+    if (task.acceptance.length > limits.maxAcceptance) problems.push(`${name}: more than ${limits.maxAcceptance} acceptance criteria`)
+    if (task.acceptance.some((item) => item.length > limits.maxAcceptanceLength))
+      problems.push(`${name}: an acceptance criterion is longer than ${limits.maxAcceptanceLength} characters`)
+    if (task.files.length > limits.maxFiles) problems.push(`${name}: more than ${limits.maxFiles} files`)
+    for (const file of task.files) {
+      const problem = filePathProblem(file)
+      if (problem) problems.push(`${name}: file "${file}" ${problem}`)
+    }
+  }
+
+  const allIds = new Set([...existingIds, ...tasks.map((task) => task.id)])
+  for (const task of tasks) {
+    for (const dependency of task.dependsOn) {
+      if (dependency === task.id) problems.push(`task "${task.id}": depends on itself`)
+      else if (!allIds.has(dependency)) problems.push(`task "${task.id}": depends on "${dependency}", which is not a task`)
+    }
+  }
+  const cycle = findCycle(tasks.map((task) => ({ ...task, dependsOn: task.dependsOn.filter((d) => d !== task.id) })))
+  if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}; remove one of these dependencies`)
+  return problems
+}

@@ -1,0 +1,71 @@
+import type { RoleName } from "../config/config.js"
+import type { Evidence, TokenUsage } from "./mission-event.js"
+import { emptyUsage, type MissionState } from "./mission-state.js"
+
+export function sumUsage(items: TokenUsage[]): TokenUsage {
+  return items.reduce(
+    (total, item) => ({
+      input: total.input + item.input,
+      output: total.output + item.output,
+      reasoning: total.reasoning + item.reasoning,
+      cacheRead: total.cacheRead + item.cacheRead,
+      cacheWrite: total.cacheWrite + item.cacheWrite,
+    }),
+    emptyUsage(),
+  )
+}
+
+/** Tokens per role, summed over every session of the mission (the host sums only one session). */
+export function usageByRole(state: MissionState): Partial<Record<RoleName, TokenUsage>> {
+  const result: Partial<Record<RoleName, TokenUsage>> = {}
+  for (const session of Object.values(state.usage)) result[session.role] = sumUsage([result[session.role] ?? emptyUsage(), session.tokens])
+  return result
+}
+
+function evidenceRows(evidence: Evidence[]): string[] {
+  if (evidence.length === 0) return ["(no verification commands)"]
+  return evidence.map((item) => {
+    const result = item.timedOut ? "timed out" : `exit ${item.exitCode}`
+    return `- \`${item.command}\`: ${result} in ${(item.durationMs / 1000).toFixed(1)} s`
+  })
+}
+
+/** report.md: what happened, from state alone. */
+export function renderReport(state: MissionState): string {
+  const approved = state.tasks.filter((task) => task.status === "approved").length
+  const lines = [
+    `# Mission report ${state.missionId}`,
+    "",
+    `**${state.status.toUpperCase()}**: ${state.endReason ?? ""}`,
+    "",
+    `Goal: ${state.goal}`,
+    "",
+    `Rounds: ${state.round} · plan attempts: ${state.planAttempts} · tasks approved: ${approved}/${state.tasks.length}`,
+    "",
+    "## Tasks",
+    "",
+    "| task | status | attempts | round |",
+    "| --- | --- | --- | --- |",
+    ...state.tasks.map((task) => `| ${task.id} ${task.title.replaceAll("|", "/")} | ${task.status} | ${task.attempts} | ${task.round} |`),
+  ]
+  const withFindings = state.tasks.filter((task) => task.findings.length || task.failReason)
+  if (withFindings.length || state.masterFindings.length || state.planProblems.length) {
+    lines.push("", "## Findings still open", "")
+    for (const problem of state.planProblems) lines.push(`- plan: ${problem}`)
+    for (const task of withFindings) {
+      if (task.failReason) lines.push(`- ${task.id}: ${task.failReason}`)
+      for (const finding of task.findings) lines.push(`- ${task.id}: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
+    }
+    for (const finding of state.masterFindings) lines.push(`- master review: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
+  }
+  lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence))
+  if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
+
+  const byRole = usageByRole(state)
+  const total = sumUsage(Object.values(byRole))
+  lines.push("", "## Tokens (as reported by the host)", "", "| role | input | output | reasoning | cache read | cache write |", "| --- | --- | --- | --- | --- | --- |")
+  for (const [role, usage] of [...Object.entries(byRole), ["total", total] as const])
+    lines.push(`| ${role} | ${usage!.input} | ${usage!.output} | ${usage!.reasoning} | ${usage!.cacheRead} | ${usage!.cacheWrite} |`)
+  lines.push("")
+  return lines.join("\n")
+}

@@ -1,0 +1,47 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import type { TaskState, TaskStatus } from "./mission-state.js"
+import { blockedTasks, filesOverlap, selectReadyTasks } from "./scheduler.js"
+
+const task = (id: string, dependsOn: string[] = [], files = [`${id}.js`], status: TaskStatus = "pending"): TaskState => ({
+  id, title: id, description: "", acceptance: [], files, dependsOn, status,
+  attempts: 0, round: 1, touchedFiles: [], findings: [], evidence: [],
+})
+const ids = (tasks: TaskState[]) => tasks.map((t) => t.id)
+
+test("independent tasks start together; a dependent waits for approval", () => {
+  const tasks = [task("A"), task("B"), task("C", ["A", "B"])]
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 3)), ["A", "B"])
+  const oneApproved = [task("A", [], ["A.js"], "approved"), task("B", [], ["B.js"], "working"), task("C", ["A", "B"])]
+  assert.deepEqual(ids(selectReadyTasks(oneApproved, new Set(["B"]), 3)), [])
+  const bothApproved = [task("A", [], ["A.js"], "approved"), task("B", [], ["B.js"], "approved"), task("C", ["A", "B"])]
+  assert.deepEqual(ids(selectReadyTasks(bothApproved, new Set(), 3)), ["C"])
+})
+
+test("the concurrency limit counts running tasks", () => {
+  const tasks = [task("A", [], ["A.js"], "working"), task("B"), task("C"), task("D")]
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(["A"]), 2)), ["B"])
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(["A"]), 1)), [])
+})
+
+test("tasks sharing a file never run together in a shared tree", () => {
+  const tasks = [task("A", [], ["src/x.js"]), task("B", [], ["src/x.js", "b.js"]), task("C", [], ["src"]), task("D", [], ["d.js"])]
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 4)), ["A", "D"])
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 4, false)), ["A", "B", "C", "D"])
+})
+
+test("a task that declares no files runs alone", () => {
+  assert.equal(filesOverlap({ files: [] }, { files: ["a"] }), true)
+  const tasks = [task("A"), task("B", [], [])]
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 4)), ["A"])
+})
+
+test("folders overlap their files, siblings do not", () => {
+  assert.equal(filesOverlap({ files: ["src/"] }, { files: ["./src/a.ts"] }), true)
+  assert.equal(filesOverlap({ files: ["src/a"] }, { files: ["src/ab"] }), false)
+})
+
+test("tasks behind a failed dependency are blocked, transitively", () => {
+  const tasks = [task("A", [], ["a"], "failed"), task("B", ["A"]), task("C", ["B"]), task("D")]
+  assert.deepEqual(ids(blockedTasks(tasks)), ["B", "C"])
+})

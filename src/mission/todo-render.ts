@@ -1,0 +1,56 @@
+import type { MissionState, TaskState } from "./mission-state.js"
+
+const box: Record<TaskState["status"], string> = {
+  pending: "[ ]",
+  working: "[~]",
+  reviewing: "[?]",
+  approved: "[x]",
+  failed: "[!]",
+}
+
+function oneLine(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+function renderTask(task: TaskState): string[] {
+  const details = [
+    task.dependsOn.length ? `after ${task.dependsOn.join(", ")}` : "",
+    task.attempts ? `attempt ${task.attempts}` : "",
+    task.status !== "pending" && task.status !== "approved" ? task.status : "",
+  ].filter(Boolean)
+  const lines = [`- ${box[task.status]} **${task.id}** ${oneLine(task.title, 120)}${details.length ? ` (${details.join(" · ")})` : ""}`]
+  if (task.files.length) lines.push(`  - files: ${task.files.map((file) => `\`${file}\``).join(", ")}`)
+  for (const finding of task.findings) lines.push(`  - finding: ${finding.file ? `\`${finding.file}\`: ` : ""}${oneLine(finding.message)}`)
+  if (task.failReason) lines.push(`  - failed: ${oneLine(task.failReason)}`)
+  return lines
+}
+
+/** TODO.md: rendered by code from mission state after every change. No model edits it. */
+export function renderTodo(state: MissionState): string {
+  const approved = state.tasks.filter((task) => task.status === "approved").length
+  const lines = [
+    `# Mission ${state.missionId}`,
+    "",
+    `> ${oneLine(state.goal, 500)}`,
+    "",
+    `Status: **${state.status}** · round ${state.round} · ${approved}/${state.tasks.length} tasks approved`,
+    "",
+  ]
+  if (state.tasks.length === 0) lines.push(state.planProblems.length ? `Plan rejected: ${state.planProblems.map((p) => oneLine(p)).join("; ")}` : "Planning…")
+  for (const task of state.tasks) lines.push(...renderTask(task))
+  if (state.masterFindings.length) {
+    lines.push("", "## Master review findings")
+    for (const finding of state.masterFindings) lines.push(`- ${finding.file ? `\`${finding.file}\`: ` : ""}${oneLine(finding.message)}`)
+  }
+  lines.push("", "Legend: [ ] pending · [~] working · [?] in review · [x] approved · [!] failed", "")
+  return lines.join("\n")
+}
+
+/** One line of progress, as shown in the commander's tool title. */
+export function progressLine(state: MissionState): string {
+  const approved = state.tasks.filter((task) => task.status === "approved").length
+  if (state.status !== "running") return `mission ${state.status} · ${approved}/${state.tasks.length} tasks approved`
+  if (state.tasks.length === 0) return "planning"
+  return `round ${state.round} · ${approved}/${state.tasks.length} tasks approved`
+}

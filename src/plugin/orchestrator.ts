@@ -1,0 +1,107 @@
+import type { Hooks, PluginInput } from "@opencode-ai/plugin"
+import { roleNames } from "../config/config.js"
+import { agentDefinitions, taskCommandTemplate, type AgentDefinition } from "../agents/agents.js"
+import { startMission } from "../engine/start-mission.js"
+import { OpencodeHost } from "../host/opencode-host.js"
+import { PromptGate } from "../host/prompt-gate.js"
+import { MissionRegistry } from "../mission/mission-registry.js"
+import type { MissionState } from "../mission/mission-state.js"
+import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
+import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
+
+const fileWritingTools = new Set(["write", "edit"])
+
+/**
+ * The process-wide orchestrator. The host evaluates our module once per process and calls the
+ * plugin once per directory instance; every instance shares this one registry and gate.
+ */
+export function createOrchestrator() {
+  const registry = new MissionRegistry()
+  const gate = new PromptGate()
+  const finished = new Map<string, Promise<MissionState>>()
+  /**
+   * Root sessions whose next commander model call fails with this message instead of running.
+   * The host shows it as the session's error, and `opencode run` exits non-zero: how a start
+   * error or an unsealed mission reaches the user without a model speaking for it.
+   */
+  const failNextTurn = new Map<string, string>()
+
+  async function instance(input: PluginInput): Promise<Hooks> {
+    const host = new OpencodeHost(input.client, gate)
+    const start = async (rootSessionId: string, goal: string) => {
+      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal })
+      finished.set(started.mission.id, started.finished)
+      return started
+    }
+
+    return {
+      async config(config) {
+        // Add ours; never replace or remove the user's agents or command, never touch default_agent.
+        config.agent ??= {}
+        for (const [name, mine] of Object.entries(agentDefinitions())) {
+          // The user's own settings for our agents win (a model, a stricter permission).
+          const theirs = (config.agent[name] ?? {}) as Partial<AgentDefinition>
+          config.agent[name] = { ...mine, ...theirs, permission: { ...mine.permission, ...theirs.permission } } as never
+        }
+        config.command ??= {}
+        config.command.task ??= { template: taskCommandTemplate, description: "Run a verified multi-agent mission", agent: "commander" }
+      },
+
+      tool: {
+        submit_plan: submitPlanTool(registry),
+        submit_work: submitWorkTool(registry),
+        submit_review: submitReviewTool(registry),
+        submit_verdict: submitVerdictTool(registry),
+        run_mission: runMissionTool({
+          registry,
+          start,
+          finished: (id) => finished.get(id),
+          onUnsealed: (rootSessionId, message) => failNextTurn.set(rootSessionId, message),
+        }),
+        mission_status: missionStatusTool(registry),
+        mission_stop: missionStopTool(registry),
+      },
+
+      async "command.execute.before"(command) {
+        if (command.command !== "task") return
+        // Starts deterministically, whatever the model does next. A start error thrown here would
+        // reach the user as an opaque HTTP 500, so it fails the command's model turn instead.
+        try {
+          await start(command.sessionID, command.arguments)
+        } catch (error) {
+          failNextTurn.set(command.sessionID, error instanceof Error ? error.message : String(error))
+        }
+      },
+
+      async event({ event }) {
+        if (event.type === "session.status") gate.observe(event.properties.sessionID, event.properties.status.type === "idle" ? "idle" : "busy")
+        else if (event.type === "session.idle") gate.observe(event.properties.sessionID, "idle")
+        else if (event.type === "session.error" && event.properties.sessionID && event.properties.error?.name === "MessageAbortedError") {
+          const mission = registry.forRoot(event.properties.sessionID)
+          if (mission?.state.status === "running") mission.stop("aborted by the user")
+        }
+      },
+
+      async "chat.headers"(request, output) {
+        if ((roleNames as readonly string[]).includes(request.agent)) output.headers["x-orchestrator-agent"] = request.agent
+      },
+
+      async "chat.params"(request) {
+        const message = failNextTurn.get(request.sessionID)
+        if (message === undefined || request.agent !== "commander") return
+        failNextTurn.delete(request.sessionID)
+        throw new Error(message)
+      },
+
+      async "tool.execute.after"(call) {
+        if (!fileWritingTools.has(call.tool)) return
+        const binding = registry.binding(call.sessionID)
+        const file = (call.args as { filePath?: unknown } | undefined)?.filePath
+        if (binding?.role === "worker" && typeof file === "string") binding.mission.noteTouched(call.sessionID, file)
+      },
+    }
+  }
+
+  return { instance, registry }
+}
+

@@ -1,0 +1,122 @@
+import http from "node:http"
+import { appendFileSync } from "node:fs"
+import type { AddressInfo } from "node:net"
+import type { Scenario } from "./scenario.js"
+import { describeRequest, selectReply, type ChatMessage, type RequestFacts } from "./request-facts.js"
+import { estimateTokens, replyToSseEvents, type Usage } from "./sse.js"
+
+/** One request the scripted model received, and what it answered. */
+export interface LoggedRequest extends RequestFacts {
+  index: number
+  sessionId?: string
+  parentSessionId?: string
+  startedAt: number
+  endedAt?: number
+  rule: number
+  messages: ChatMessage[]
+  toolNames: string[]
+  toolsJson: string
+  replyText?: string
+  replyTools: Array<{ name: string; args: Record<string, unknown> }>
+  usage: Usage
+}
+
+export interface ScriptedModelServer {
+  url: string
+  port: number
+  requests: LoggedRequest[]
+  close(): Promise<void>
+}
+
+export interface ScriptedModelOptions {
+  scenario: Scenario
+  port?: number
+  /** Append every logged request as one JSON line to this file. */
+  logFile?: string
+}
+
+function header(request: http.IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+async function readBody(request: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString("utf8")
+}
+
+export async function startScriptedModel(options: ScriptedModelOptions): Promise<ScriptedModelServer> {
+  const requests: LoggedRequest[] = []
+  const server = http.createServer(async (request, response) => {
+    try {
+      if (request.method === "GET" && request.url?.endsWith("/models")) {
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ object: "list", data: [{ id: "scripted", object: "model" }] }))
+        return
+      }
+      if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
+        response.writeHead(404).end()
+        return
+      }
+      const body = JSON.parse(await readBody(request)) as {
+        model?: string
+        messages?: ChatMessage[]
+        tools?: Array<{ function?: { name?: string } }>
+      }
+      const messages = body.messages ?? []
+      const facts = describeRequest(messages, header(request, "x-orchestrator-agent"))
+      const { reply, rule } = selectReply(options.scenario, facts)
+      const toolsJson = JSON.stringify(body.tools ?? [])
+      const promptTokens = estimateTokens(JSON.stringify(messages)) + estimateTokens(toolsJson)
+      const replySize = (reply.text ?? "") + JSON.stringify(reply.tools ?? [])
+      const usage: Usage = {
+        prompt_tokens: promptTokens,
+        completion_tokens: estimateTokens(replySize),
+        total_tokens: promptTokens + estimateTokens(replySize),
+      }
+      const entry: LoggedRequest = {
+        ...facts,
+        index: requests.length,
+        sessionId: header(request, "x-session-id"),
+        parentSessionId: header(request, "x-parent-session-id"),
+        startedAt: Date.now(),
+        rule,
+        messages,
+        toolNames: (body.tools ?? []).map((tool) => tool.function?.name ?? "").filter(Boolean),
+        toolsJson,
+        replyText: reply.text,
+        replyTools: (reply.tools ?? []).map((call) => ({ name: call.name, args: call.args ?? {} })),
+        usage,
+      }
+      requests.push(entry)
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+      if (reply.error) {
+        response.writeHead(reply.error.status, { "content-type": "application/json" })
+        response.end(JSON.stringify({ error: { message: reply.error.message, type: "scripted_error" } }))
+      } else {
+        response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+        const events = replyToSseEvents(reply, body.model ?? "scripted", `r${entry.index}`, usage)
+        for (const event of events) response.write(event)
+        response.end()
+      }
+      entry.endedAt = Date.now()
+      if (options.logFile) appendFileSync(options.logFile, JSON.stringify(entry) + "\n")
+    } catch (error) {
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" })
+      response.end(JSON.stringify({ error: { message: String(error) } }))
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

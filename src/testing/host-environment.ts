@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from "node:fs"
+import path from "node:path"
+
+/**
+ * The environment that runs the real `opencode` binary isolated and offline: its own HOME and
+ * XDG folders, an in-memory database, no downloads, our plugin, and the scripted model as the
+ * only provider. Used by the end-to-end tests and the demo.
+ */
+export function isolatedHostEnvironment(options: { home: string; pluginPath: string; modelUrl: string }): Record<string, string> {
+  const dirs = {
+    HOME: path.join(options.home, "home"),
+    XDG_CONFIG_HOME: path.join(options.home, "config"),
+    XDG_DATA_HOME: path.join(options.home, "data"),
+    XDG_CACHE_HOME: path.join(options.home, "cache"),
+    XDG_STATE_HOME: path.join(options.home, "state"),
+  }
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true })
+  const config = {
+    $schema: "https://opencode.ai/config.json",
+    snapshot: false,
+    share: "disabled",
+    autoupdate: false,
+    plugin: [options.pluginPath],
+    model: "scripted/model",
+    small_model: "scripted/model",
+    enabled_providers: ["scripted"],
+    provider: {
+      scripted: {
+        npm: "@ai-sdk/openai-compatible",
+        name: "Scripted model",
+        options: { baseURL: options.modelUrl, apiKey: "scripted" },
+        models: { model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 } } },
+      },
+    },
+  }
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    ...dirs,
+    OPENCODE_DB: ":memory:",
+    OPENCODE_DISABLE_MODELS_FETCH: "1",
+    OPENCODE_DISABLE_AUTOUPDATE: "1",
+    OPENCODE_DISABLE_SHARE: "1",
+    OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
+    OPENCODE_DISABLE_CLAUDE_CODE: "1",
+    OPENCODE_DISABLE_EXTERNAL_SKILLS: "1",
+    OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
+  }
+}
+
+/**
+ * Makes a project's `.opencode/` look already installed, so the host skips its automatic
+ * `npm install @opencode-ai/plugin` there (which would need the network).
+ */
+export function seedOpencodeFolder(projectDirectory: string, hostVersion: string): void {
+  const folder = path.join(projectDirectory, ".opencode")
+  mkdirSync(path.join(folder, "node_modules"), { recursive: true })
+  const lock = { name: "opencode", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { "@opencode-ai/plugin": hostVersion } } } }
+  writeFileSync(path.join(folder, "package-lock.json"), JSON.stringify(lock, null, 2))
+}

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process"
+import { createRequire } from "node:module"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { startScriptedModel, type LoggedRequest } from "../scripted-model/server.js"
+import type { Scenario } from "../scripted-model/scenario.js"
+import { isolatedHostEnvironment } from "./host-environment.js"
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+
+/** The pinned `opencode` binary from our own devDependency `opencode-ai`. */
+export function opencodeBinary(): string {
+  const require = createRequire(import.meta.url)
+  const manifest = require.resolve("opencode-ai/package.json")
+  return path.join(path.dirname(manifest), "bin", "opencode.exe")
+}
+
+/** The built plugin entry (`dist/index.js`): what users install is what the tests load. */
+export function builtPluginPath(): string {
+  return path.join(packageRoot, "dist", "index.js")
+}
+
+export interface HostRun {
+  exitCode: number | null
+  output: string
+  requests: LoggedRequest[]
+  durationMs: number
+  timedOut: boolean
+}
+
+export interface HostRunOptions {
+  project: string
+  home: string
+  scenario: Scenario
+  /** Arguments after `opencode run`, e.g. ["--command", "task", "add", "sums"]. */
+  args: string[]
+  timeoutMs?: number
+  onOutput?: (text: string) => void
+}
+
+/** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
+export async function runHost(options: HostRunOptions): Promise<HostRun> {
+  const model = await startScriptedModel({ scenario: options.scenario })
+  const env = isolatedHostEnvironment({ home: options.home, pluginPath: builtPluginPath(), modelUrl: model.url })
+  const started = Date.now()
+  const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+  let output = ""
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString("utf8")
+    output += text
+    options.onOutput?.(text)
+  }
+  child.stdout.on("data", collect)
+  child.stderr.on("data", collect)
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    try {
+      process.kill(-child.pid!, "SIGKILL")
+    } catch {}
+  }, options.timeoutMs ?? 120_000)
+  const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)))
+  clearTimeout(timer)
+  await model.close()
+  return { exitCode, output, requests: model.requests, durationMs: Date.now() - started, timedOut }
+}

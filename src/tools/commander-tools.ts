@@ -1,0 +1,75 @@
+import { tool } from "@opencode-ai/plugin/tool"
+import type { MissionState } from "../mission/mission-state.js"
+import type { MissionRegistry } from "../mission/mission-registry.js"
+import { progressLine, renderTodo } from "../mission/todo-render.js"
+import { missionSummary, type StartedMission } from "../engine/start-mission.js"
+
+const z = tool.schema
+
+export interface CommanderToolDeps {
+  registry: MissionRegistry
+  /** Starts a mission for a root session (the same path `/task` takes). */
+  start(rootSessionId: string, goal: string): Promise<StartedMission>
+  /** The engine's promise for a mission started by `/task`, by mission id. */
+  finished(missionId: string): Promise<MissionState> | undefined
+  /** Called when a followed mission ends without a seal. */
+  onUnsealed(rootSessionId: string, message: string): void
+}
+
+export function runMissionTool(deps: CommanderToolDeps) {
+  return tool({
+    description: "Run a mission to its end (plan, parallel work, verified reviews) and return its report. Attaches to the mission /task started.",
+    args: { goal: z.string().describe("the mission, in one or two sentences") },
+    async execute(args, context) {
+      const current = deps.registry.forRoot(context.sessionID)
+      let mission = current
+      let finished = current ? deps.finished(current.id) : undefined
+      const canAttach = current && finished && !current.attached
+      if (!canAttach) {
+        const started = await deps.start(context.sessionID, args.goal)
+        mission = started.mission
+        finished = started.finished
+      }
+      mission!.attached = true
+      const show = (state: MissionState) =>
+        context.metadata({ title: progressLine(state), metadata: { missionId: state.missionId, todo: mission!.todoFile } })
+      show(mission!.state)
+      const unsubscribe = mission!.onChange(show)
+      const onAbort = () => mission!.stop("aborted by the user")
+      context.abort.addEventListener("abort", onAbort, { once: true })
+      try {
+        const state = await finished!
+        const summary = missionSummary(state, mission!.reportFile)
+        if (state.status !== "sealed") deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${state.endReason}. See ${mission!.reportFile}`)
+        return { title: progressLine(state), output: summary, metadata: { missionId: state.missionId, status: state.status } }
+      } finally {
+        unsubscribe()
+        context.abort.removeEventListener("abort", onAbort)
+      }
+    },
+  })
+}
+
+export function missionStatusTool(registry: MissionRegistry) {
+  return tool({
+    description: "Show the current mission's TODO list and progress.",
+    args: {},
+    async execute(_args, context) {
+      const mission = registry.forRoot(context.sessionID)
+      return mission ? renderTodo(mission.state) : "No mission in this session."
+    },
+  })
+}
+
+export function missionStopTool(registry: MissionRegistry) {
+  return tool({
+    description: "Stop the running mission and its workers.",
+    args: {},
+    async execute(_args, context) {
+      const mission = registry.forRoot(context.sessionID)
+      if (!mission || mission.state.status !== "running") return "No running mission in this session."
+      mission.stop("stopped by mission_stop")
+      return `Stopping mission ${mission.id}; its report will be at ${mission.reportFile}.`
+    },
+  })
+}

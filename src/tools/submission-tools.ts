@@ -1,0 +1,65 @@
+import { tool } from "@opencode-ai/plugin/tool"
+import type { RoleName } from "../config/config.js"
+import type { Mission } from "../mission/mission.js"
+import type { MissionRegistry } from "../mission/mission-registry.js"
+
+const z = tool.schema
+
+/** The mission this session serves as `role`, or an error text for the model. */
+export function missionFor(registry: MissionRegistry, sessionId: string, role: RoleName): Mission {
+  const binding = registry.binding(sessionId)
+  if (!binding || binding.role !== role) throw new Error(`only an orchestrator ${role} session may call this tool`)
+  return binding.mission
+}
+
+const finding = z.object({ message: z.string().min(1).max(4000), file: z.string().max(300).optional() })
+
+export function submitPlanTool(registry: MissionRegistry) {
+  return tool({
+    description: "Submit the mission plan. The orchestrator validates it and tells you what to fix.",
+    args: {
+      tasks: z
+        .array(
+          z.object({
+            id: z.string().describe("short unique id, e.g. A"),
+            title: z.string(),
+            description: z.string(),
+            acceptance: z.array(z.string()),
+            files: z.array(z.string()).describe("paths the task creates or changes"),
+            dependsOn: z.array(z.string()).describe("ids of tasks this one needs first"),
+          }),
+        )
+        .max(100),
+    },
+    async execute(args, context) {
+      return missionFor(registry, context.sessionID, "planner").submitPlan(context.sessionID, args.tasks)
+    },
+  })
+}
+
+export function submitWorkTool(registry: MissionRegistry) {
+  return tool({
+    description: "Submit your finished task for verification and review.",
+    args: { summary: z.string().min(1).max(4000).describe("what you changed and how you tested it") },
+    async execute(args, context) {
+      return missionFor(registry, context.sessionID, "worker").submitWork(context.sessionID, args.summary)
+    },
+  })
+}
+
+function verdictTool(registry: MissionRegistry, role: "reviewer" | "master-reviewer", description: string) {
+  return tool({
+    description,
+    args: {
+      verdict: z.enum(["approve", "reject"]),
+      findings: z.array(finding).max(30).describe("what is wrong, and where"),
+    },
+    async execute(args, context) {
+      const kind = role === "reviewer" ? "review" : "verdict"
+      return missionFor(registry, context.sessionID, role).submitVerdict(context.sessionID, kind, args)
+    },
+  })
+}
+
+export const submitReviewTool = (registry: MissionRegistry) => verdictTool(registry, "reviewer", "Submit your review of the task's change.")
+export const submitVerdictTool = (registry: MissionRegistry) => verdictTool(registry, "master-reviewer", "Submit your verdict on the whole mission.")

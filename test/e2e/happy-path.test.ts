@@ -1,0 +1,38 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { existsSync, readFileSync } from "node:fs"
+import path from "node:path"
+import { goal, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
+import { explain, missionFolder, readJournalTypes, runTask, sampleProject } from "./e2e-fixture.js"
+
+test("a three-task mission runs A and B in parallel, verifies, reviews and seals", async () => {
+  const project = sampleProject()
+  const run = await runTask(project, sumStatsScenario(), goal.split(" "))
+  assert.equal(run.exitCode, 0, explain(run))
+
+  // Workers wrote real files with the host's write tool; the real tests pass.
+  for (const file of ["src/sum.js", "src/product.js", "src/stats.js", "test/stats.test.js"]) assert.ok(existsSync(path.join(project, file)), file)
+
+  // A and B ran at the same time: some request of each overlaps in time with one of the other.
+  const workerRequests = (task: string) => run.requests.filter((r) => r.agent === "worker" && r.task === task)
+  const overlap = workerRequests("A").some((a) => workerRequests("B").some((b) => a.startedAt < b.endedAt! && b.startedAt < a.endedAt!))
+  assert.ok(overlap, `A and B did not overlap\n${explain(run)}`)
+  // C started only after both were approved (its first request comes after every A and B review).
+  const firstC = Math.min(...workerRequests("C").map((r) => r.startedAt))
+  const reviewsAB = run.requests.filter((r) => r.agent === "reviewer" && (r.task === "A" || r.task === "B"))
+  assert.ok(reviewsAB.length >= 2 && reviewsAB.every((r) => r.endedAt! <= firstC), explain(run))
+
+  const folder = missionFolder(project)
+  const todo = readFileSync(path.join(folder, "TODO.md"), "utf8")
+  assert.match(todo, /Status: \*\*sealed\*\*/)
+  assert.equal((todo.match(/- \[x\] /g) ?? []).length, 3, todo)
+  const report = readFileSync(path.join(folder, "report.md"), "utf8")
+  assert.match(report, /\*\*SEALED\*\*/)
+  assert.match(report, /`npm test`: exit 0/)
+  assert.match(report, /\| worker \| [1-9]\d* \|/, "worker tokens are reported")
+  const types = readJournalTypes(project)
+  assert.deepEqual(types.filter((t) => t === "task-approve").length, 3)
+  assert.equal(types.at(-1), "mission-end")
+  // The mission files are gitignored by our own .gitignore; the user's tree shows only the work.
+  assert.equal(readFileSync(path.join(project, ".opencode", "orchestrator", ".gitignore"), "utf8"), "*\n")
+})
