@@ -71,6 +71,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
       const result = await host.prompt({ sessionId: options.sessionId, directory: options.directory, agent: options.role, text, model })
       const value = mission.takeSubmission<T>(options.sessionId)
       if (value !== undefined) return { submitted: true, value }
+      if (mission.slotSpent(options.sessionId)) return { submitted: false, reason: `the ${options.role} has no attempts left` }
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
       if (!result.ok) return { submitted: false, reason: `the ${options.role} session failed: ${result.error}` }
     }

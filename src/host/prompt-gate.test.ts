@@ -48,7 +48,7 @@ test("nothing in the source prompts a session except through the gate", () => {
   let gatedCalls = 0
   for (const file of files(root)) {
     const text = readFileSync(file, "utf8")
-    const promptCalls = text.match(/\.(prompt|promptAsync)\s*\(/g)?.length ?? 0
+    const promptCalls = text.match(/\.session\.(prompt|promptAsync)\s*\(/g)?.length ?? 0
     if (promptCalls === 0) continue
     if (path.basename(file) !== "opencode-host.ts") offenders.push(path.relative(root, file))
     else gatedCalls = promptCalls

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync, existsSync } from "node:fs"
 import path from "node:path"
-import type { OrchestratorConfig, RoleName } from "../config/config.js"
+import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
 import { appendJournal, writeFileAtomic } from "./journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
@@ -118,8 +118,9 @@ export class Mission {
     return slot?.filled ? (slot.value as T) : undefined
   }
 
-  closeSlot(sessionId: string): void {
-    this.slots.delete(sessionId)
+  /** True once the slot can take nothing more (submitted, or out of attempts). */
+  slotSpent(sessionId: string): boolean {
+    return this.slots.get(sessionId)?.filled ?? false
   }
 
   private openSlotFor(sessionId: string, kind: SubmissionKind): Slot {
@@ -175,10 +176,6 @@ export class Mission {
     if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) files.add(relative.split(path.sep).join("/"))
   }
 
-  usageRole(sessionId: string): { role: RoleName; taskId?: string } | undefined {
-    const usage = this.state.usage[sessionId]
-    return usage ? { role: usage.role, taskId: usage.taskId } : undefined
-  }
 }
 
 const toolOf: Record<SubmissionKind, string> = { plan: "submit_plan", work: "submit_work", review: "submit_review", verdict: "submit_verdict" }

@@ -22,9 +22,11 @@ export function createOrchestrator() {
   /**
    * Root sessions whose next commander model call fails with this message instead of running.
    * The host shows it as the session's error, and `opencode run` exits non-zero: how a start
-   * error or an unsealed mission reaches the user without a model speaking for it.
+   * error or an unsealed mission reaches the user without a model speaking for it. Every
+   * commander call fails until the session goes idle after one did (so no retry slips through).
    */
-  const failNextTurn = new Map<string, string>()
+  const failNextTurn = new Map<string, { message: string; failed: boolean }>()
+  const failTurn = (sessionId: string, message: string) => failNextTurn.set(sessionId, { message, failed: false })
 
   async function instance(input: PluginInput): Promise<Hooks> {
     const host = new OpencodeHost(input.client, gate)
@@ -56,7 +58,7 @@ export function createOrchestrator() {
           registry,
           start,
           finished: (id) => finished.get(id),
-          onUnsealed: (rootSessionId, message) => failNextTurn.set(rootSessionId, message),
+          onUnsealed: failTurn,
         }),
         mission_status: missionStatusTool(registry),
         mission_stop: missionStopTool(registry),
@@ -69,13 +71,17 @@ export function createOrchestrator() {
         try {
           await start(command.sessionID, command.arguments)
         } catch (error) {
-          failNextTurn.set(command.sessionID, error instanceof Error ? error.message : String(error))
+          failTurn(command.sessionID, error instanceof Error ? error.message : String(error))
         }
       },
 
       async event({ event }) {
-        if (event.type === "session.status") gate.observe(event.properties.sessionID, event.properties.status.type === "idle" ? "idle" : "busy")
-        else if (event.type === "session.idle") gate.observe(event.properties.sessionID, "idle")
+        const idleSession =
+          event.type === "session.idle" || (event.type === "session.status" && event.properties.status.type === "idle") ? event.properties.sessionID : undefined
+        if (idleSession) {
+          gate.observe(idleSession, "idle")
+          if (failNextTurn.get(idleSession)?.failed) failNextTurn.delete(idleSession)
+        } else if (event.type === "session.status") gate.observe(event.properties.sessionID, "busy")
         else if (event.type === "session.error" && event.properties.sessionID && event.properties.error?.name === "MessageAbortedError") {
           const mission = registry.forRoot(event.properties.sessionID)
           if (mission?.state.status === "running") mission.stop("aborted by the user")
@@ -87,10 +93,10 @@ export function createOrchestrator() {
       },
 
       async "chat.params"(request) {
-        const message = failNextTurn.get(request.sessionID)
-        if (message === undefined || request.agent !== "commander") return
-        failNextTurn.delete(request.sessionID)
-        throw new Error(message)
+        const pending = failNextTurn.get(request.sessionID)
+        if (!pending || request.agent !== "commander") return
+        pending.failed = true
+        throw new Error(pending.message)
       },
 
       async "tool.execute.after"(call) {

@@ -1,0 +1,152 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import type { PromptRequest } from "../host/mission-host.js"
+import type { PlannedTask } from "../mission/mission-event.js"
+import { MissionRegistry } from "../mission/mission-registry.js"
+import { SubmissionError } from "../mission/mission.js"
+import { FakeHost } from "../testing/fake-host.js"
+import { startMission } from "./start-mission.js"
+
+const task = (id: string, dependsOn: string[] = []): PlannedTask => ({ id, title: `Task ${id}`, description: "", acceptance: [], files: [`${id}.txt`], dependsOn })
+
+function project(config: object = { verify: ["true"] }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "engine-"))
+  mkdirSync(path.join(dir, ".opencode"))
+  writeFileSync(path.join(dir, ".opencode", "orchestrator.json"), JSON.stringify(config))
+  return dir
+}
+
+type Turn = (request: PromptRequest, registry: MissionRegistry) => Promise<void> | void
+
+/** Runs a mission whose children are played by `turn`; returns the final state and the fake host. */
+async function run(turn: Turn, config?: object) {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    await turn(request, registry)
+  })
+  const started = await startMission({ registry, host, directory: project(config), rootSessionId: "ses_root", goal: "build it" })
+  return { state: await started.finished, host, mission: started.mission, registry }
+}
+
+/** A child that does its job: plans `plan`, submits work, approves. */
+function cooperative(plan: PlannedTask[]): Turn {
+  return (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") mission.submitPlan(request.sessionId, plan)
+    if (request.agent === "worker") mission.submitWork(request.sessionId, "done")
+    if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
+    if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
+  }
+}
+
+test("a cooperative mission seals and its report is posted when nobody follows it", async () => {
+  const { state, host } = await run(cooperative([task("A"), task("B", ["A"])]))
+  assert.equal(state.status, "sealed")
+  assert.deepEqual(state.tasks.map((t) => t.status), ["approved", "approved"])
+  assert.equal(host.posts.length, 1)
+  assert.match(host.posts[0]!, /SEALED/)
+})
+
+test("a worker that stops without submitting gets one reminder, then the attempt fails and the next begins", async () => {
+  let workerTurns = 0
+  const lazyFirst: Turn = (request, registry) => {
+    if (request.agent === "worker" && ++workerTurns <= 2) return // attempt 1: the prompt and its one reminder
+    return cooperative([task("A")])(request, registry)
+  }
+  const { state, host } = await run(lazyFirst)
+  assert.equal(state.status, "sealed")
+  const workerTexts = host.prompts.filter((p) => p.agent === "worker").map((p) => p.text.split("\n")[1])
+  assert.deepEqual(workerTexts, ["Title: Task A", "You stopped without calling submit_work. Finish the task, then call submit_work.", "Your previous attempt was rejected. Fix every finding, then call submit_work again:"])
+  assert.equal(state.tasks[0]!.attempts, 2)
+})
+
+test("no more tasks run at once than the concurrency limit", async () => {
+  const plan = ["A", "B", "C", "D", "E"].map((id) => task(id))
+  const slow: Turn = async (request, registry) => {
+    if (request.agent === "worker") await new Promise((resolve) => setTimeout(resolve, 20))
+    return cooperative(plan)(request, registry)
+  }
+  const { state, host } = await run(slow, { verify: ["true"], concurrency: 2 })
+  assert.equal(state.status, "sealed")
+  assert.equal(host.maxActive, 2)
+})
+
+test("a stop aborts the children in flight and ends the mission stopped", async () => {
+  let release!: () => void
+  const hang: Turn = async (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") return cooperative([task("A")])(request, registry)
+    if (request.agent === "worker") {
+      mission.stop("stopped by test")
+      await new Promise<void>((resolve) => (release = resolve))
+    }
+  }
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const pending = hang(request, registry)
+    if (request.agent === "worker") setTimeout(() => release(), 10)
+    await pending
+  })
+  const started = await startMission({ registry, host, directory: project(), rootSessionId: "ses_root", goal: "x" })
+  const state = await started.finished
+  assert.equal(state.status, "stopped")
+  assert.equal(state.endReason, "stopped by test")
+  assert.equal(host.aborted.length, 1)
+  assert.match(host.aborted[0]!, /^ses_\d+_task$/)
+})
+
+test("a submit from the wrong session, or a second one, is refused and changes nothing", async () => {
+  let checked = false
+  const probe: Turn = (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "worker" && !checked) {
+      checked = true
+      const before = JSON.stringify(mission.state)
+      assert.throws(() => mission.submitPlan(request.sessionId, [task("Z")]), SubmissionError)
+      assert.throws(() => mission.submitWork("ses_somebody_else", "x"), /not expected to call submit_work/)
+      assert.equal(JSON.stringify(mission.state), before)
+      mission.submitWork(request.sessionId, "done")
+      assert.throws(() => mission.submitWork(request.sessionId, "again"), /already called/)
+      return
+    }
+    return cooperative([task("A")])(request, registry)
+  }
+  const { state } = await run(probe)
+  assert.ok(checked)
+  assert.equal(state.status, "sealed")
+})
+
+test("plan attempts are bounded: the mission fails with the validation problems", async () => {
+  const cyclic = [task("A", ["B"]), task("B", ["A"])]
+  const stubborn: Turn = (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") for (let i = 0; i < 5; i++) try { mission.submitPlan(request.sessionId, cyclic) } catch {}
+  }
+  const { state, host } = await run(stubborn, { verify: ["true"], maxPlanAttempts: 2 })
+  assert.equal(state.status, "failed")
+  assert.match(state.endReason!, /no valid plan in 2 attempts: dependency cycle/)
+  assert.equal(host.prompts.filter((p) => p.agent === "planner").length, 1, "no reminder after the attempts ran out")
+})
+
+test("a master rejection adds its findings as tasks of the next round, bounded by maxMissionRounds", async () => {
+  const rejecting: Turn = (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "master-reviewer")
+      return void mission.submitVerdict(request.sessionId, "verdict", { verdict: "reject", findings: [{ message: "add a README section", file: "README.md" }] })
+    return cooperative([task("A")])(request, registry)
+  }
+  const { state } = await run(rejecting, { verify: ["true"], maxMissionRounds: 2 })
+  assert.equal(state.status, "failed")
+  assert.deepEqual(state.tasks.map((t) => [t.id, t.round, t.files]), [["A", 1, ["A.txt"]], ["R2-1", 2, ["README.md"]]])
+  assert.match(state.endReason!, /after 2 mission rounds/)
+})
+
+test("missing verification commands stop the mission before it starts", async () => {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async () => {})
+  await assert.rejects(startMission({ registry, host, directory: project({}), rootSessionId: "s", goal: "x" }), /No verification command found/)
+  assert.equal(host.prompts.length, 0)
+})

@@ -1,0 +1,45 @@
+import type { HostResult, MissionHost, PromptRequest } from "../host/mission-host.js"
+import type { TokenUsage } from "../mission/mission-event.js"
+
+/** A scripted stand-in for the host's session API, for engine tests without the binary. */
+export class FakeHost implements MissionHost {
+  readonly prompts: PromptRequest[] = []
+  readonly aborted: string[] = []
+  readonly posts: string[] = []
+  private nextId = 0
+  private active = 0
+  maxActive = 0
+
+  /** Plays one child turn: may call the mission's submit methods, like a model's tool call would. */
+  constructor(private readonly turn: (request: PromptRequest, host: FakeHost) => Promise<HostResult<void> | void>) {}
+
+  async createSession(_parentId: string, title: string): Promise<HostResult<string>> {
+    return { ok: true, value: `ses_${++this.nextId}_${title.split(" ")[0]!.toLowerCase()}` }
+  }
+
+  async prompt(request: PromptRequest): Promise<HostResult<void>> {
+    this.prompts.push(request)
+    this.active++
+    this.maxActive = Math.max(this.maxActive, this.active)
+    try {
+      return (await this.turn(request, this)) ?? { ok: true, value: undefined }
+    } finally {
+      this.active--
+    }
+  }
+
+  async abort(sessionId: string): Promise<void> {
+    this.aborted.push(sessionId)
+  }
+
+  async usage(): Promise<{ tokens: TokenUsage; cost: number }> {
+    return { tokens: { input: 10, output: 1, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 0 }
+  }
+
+  async post(_sessionId: string, _directory: string, text: string): Promise<HostResult<void>> {
+    this.posts.push(text)
+    return { ok: true, value: undefined }
+  }
+
+  toast(): void {}
+}
