@@ -175,7 +175,6 @@ export class Mission {
     const relative = path.isAbsolute(file) ? path.relative(this.workspace.root, file) : path.normalize(file)
     if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) files.add(relative.split(path.sep).join("/"))
   }
-
 }
 
 const toolOf: Record<SubmissionKind, string> = { plan: "submit_plan", work: "submit_work", review: "submit_review", verdict: "submit_verdict" }

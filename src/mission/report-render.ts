@@ -62,10 +62,14 @@ export function renderReport(state: MissionState): string {
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 
   const byRole = usageByRole(state)
+  const commander = byRole.commander
+  // The commander's turn is still open when the mission ends; the host counts it when it closes.
+  if (commander && commander.input + commander.output === 0) delete byRole.commander
   const total = sumUsage(Object.values(byRole))
   lines.push("", "## Tokens (as reported by the host)", "", "| role | input | output | reasoning | cache read | cache write |", "| --- | --- | --- | --- | --- | --- |")
   for (const [role, usage] of [...Object.entries(byRole), ["total", total] as const])
     lines.push(`| ${role} | ${usage!.input} | ${usage!.output} | ${usage!.reasoning} | ${usage!.cacheRead} | ${usage!.cacheWrite} |`)
+  if (!byRole.commander) lines.push("", "The commander's tokens are not included: its turn was still open when the mission ended.")
   lines.push("")
   return lines.join("\n")
 }

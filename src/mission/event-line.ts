@@ -1,0 +1,37 @@
+import type { MissionEvent } from "./mission-event.js"
+
+/** One human line per journal event, for progress output (demo, CLI, logs). */
+export function eventLine(event: MissionEvent): string | undefined {
+  switch (event.type) {
+    case "mission-start":
+      return `mission ${event.missionId} started: ${event.goal}`
+    case "plan-reject":
+      return `plan ${event.attempt} rejected: ${event.problems.join("; ")}`
+    case "plan-accept":
+      return `plan accepted: ${event.tasks.map((task) => `${task.id}${task.dependsOn.length ? ` (after ${task.dependsOn.join(", ")})` : ""}`).join(", ")}`
+    case "task-start":
+      return `task ${event.taskId}: attempt ${event.attempt} started`
+    case "work-submit":
+      return `task ${event.taskId}: work submitted (${event.touchedFiles.join(", ") || "no files written"})`
+    case "work-missing":
+      return `task ${event.taskId}: attempt ${event.attempt} failed: ${event.reason}`
+    case "verify-end": {
+      const results = event.evidence.map((item) => `${item.command} → ${item.timedOut ? "timeout" : `exit ${item.exitCode}`}`).join(", ") || "no commands"
+      return `${event.taskId ? `task ${event.taskId}` : `round ${event.round}`}: verified: ${results}`
+    }
+    case "review-end":
+      return `task ${event.taskId}: review ${event.verdict}${event.overruled ? " (reviewer's approve overruled by failing evidence)" : ""}${event.findings.length ? `: ${event.findings[0]!.message.split("\n")[0]}` : ""}`
+    case "task-approve":
+      return `task ${event.taskId}: approved`
+    case "task-fail":
+      return `task ${event.taskId}: FAILED: ${event.reason}`
+    case "master-review-end":
+      return `master review (round ${event.round}): ${event.verdict}${event.overruled ? " (overruled by failing evidence)" : ""}`
+    case "tasks-add":
+      return `round ${event.round}: ${event.tasks.length} task(s) added from the master review`
+    case "usage-update":
+      return undefined
+    case "mission-end":
+      return `mission ${event.status.toUpperCase()}: ${event.reason}`
+  }
+}
