@@ -1,5 +1,6 @@
 import http from "node:http"
 import { appendFileSync } from "node:fs"
+import { setTimeout as sleep } from "node:timers/promises"
 import type { AddressInfo } from "node:net"
 import type { Scenario } from "./scenario.js"
 import { describeRequest, selectReply, type ChatMessage, type RequestFacts } from "./request-facts.js"
@@ -48,6 +49,7 @@ async function readBody(request: http.IncomingMessage): Promise<string> {
 
 export async function startScriptedModel(options: ScriptedModelOptions): Promise<ScriptedModelServer> {
   const requests: LoggedRequest[] = []
+  const closing = new AbortController()
   const server = http.createServer(async (request, response) => {
     try {
       if (request.method === "GET" && request.url?.endsWith("/models")) {
@@ -90,7 +92,13 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
         usage,
       }
       requests.push(entry)
-      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+      if (reply.delayMs) {
+        // A delay ends early when the client hangs up (an aborted request) or the server closes.
+        const hungUp = new AbortController()
+        response.on("close", () => hungUp.abort())
+        await sleep(reply.delayMs, undefined, { signal: AbortSignal.any([hungUp.signal, closing.signal]) }).catch(() => undefined)
+        if (response.destroyed || closing.signal.aborted) return
+      }
       if (reply.error) {
         response.writeHead(reply.error.status, { "content-type": "application/json" })
         response.end(JSON.stringify({ error: { message: reply.error.message, type: "scripted_error" } }))
@@ -115,6 +123,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
     requests,
     close: () =>
       new Promise<void>((resolve) => {
+        closing.abort()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

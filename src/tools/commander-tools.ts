@@ -1,4 +1,5 @@
 import { tool } from "@opencode-ai/plugin/tool"
+import { checkedTool } from "./checked-tool.js"
 import type { MissionState } from "../mission/mission-state.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import { progressLine, renderTodo } from "../mission/todo-render.js"
@@ -17,7 +18,7 @@ export interface CommanderToolDeps {
 }
 
 export function runMissionTool(deps: CommanderToolDeps) {
-  return tool({
+  return checkedTool("run_mission", {
     description: "Run a mission to its end (plan, parallel work, verified reviews) and return its report. Attaches to the mission /task started.",
     args: { goal: z.string().describe("the mission, in one or two sentences") },
     async execute(args, context) {
@@ -51,7 +52,7 @@ export function runMissionTool(deps: CommanderToolDeps) {
 }
 
 export function missionStatusTool(registry: MissionRegistry) {
-  return tool({
+  return checkedTool("mission_status", {
     description: "Show the current mission's TODO list and progress.",
     args: {},
     async execute(_args, context) {
@@ -62,7 +63,7 @@ export function missionStatusTool(registry: MissionRegistry) {
 }
 
 export function missionStopTool(registry: MissionRegistry) {
-  return tool({
+  return checkedTool("mission_stop", {
     description: "Stop the running mission and its workers.",
     args: {},
     async execute(_args, context) {

@@ -1,4 +1,5 @@
 import { tool } from "@opencode-ai/plugin/tool"
+import { checkedTool } from "./checked-tool.js"
 import type { RoleName } from "../config/config.js"
 import type { Mission } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
@@ -15,7 +16,7 @@ export function missionFor(registry: MissionRegistry, sessionId: string, role: R
 const finding = z.object({ message: z.string().min(1).max(4000), file: z.string().max(300).optional() })
 
 export function submitPlanTool(registry: MissionRegistry) {
-  return tool({
+  return checkedTool("submit_plan", {
     description: "Submit the mission plan. The orchestrator validates it and tells you what to fix.",
     args: {
       tasks: z
@@ -38,7 +39,7 @@ export function submitPlanTool(registry: MissionRegistry) {
 }
 
 export function submitWorkTool(registry: MissionRegistry) {
-  return tool({
+  return checkedTool("submit_work", {
     description: "Submit your finished task for verification and review.",
     args: { summary: z.string().min(1).max(4000).describe("what you changed and how you tested it") },
     async execute(args, context) {
@@ -48,7 +49,7 @@ export function submitWorkTool(registry: MissionRegistry) {
 }
 
 function verdictTool(registry: MissionRegistry, role: "reviewer" | "master-reviewer", description: string) {
-  return tool({
+  return checkedTool(role === "reviewer" ? "submit_review" : "submit_verdict", {
     description,
     args: {
       verdict: z.enum(["approve", "reject"]),

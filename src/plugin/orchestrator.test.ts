@@ -1,0 +1,51 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import type { PluginInput } from "@opencode-ai/plugin"
+import { createOrchestrator } from "./orchestrator.js"
+
+// The config hook uses nothing of the input but the directory; the client is never called here.
+const input = { directory: "/nonexistent/project", client: {} } as unknown as PluginInput
+
+async function configured(start: Record<string, any>) {
+  const hooks = await createOrchestrator().instance(input)
+  const config = structuredClone(start)
+  await hooks.config!(config as never)
+  return config
+}
+
+test("our agents and /task are added; the default agent is never set", async () => {
+  const config = await configured({})
+  assert.deepEqual(Object.keys(config.agent).sort(), ["commander", "master-reviewer", "planner", "reviewer", "worker"])
+  assert.equal(config.agent.commander.mode, "primary")
+  assert.equal(config.agent.worker.mode, "subagent")
+  assert.equal(config.command.task.agent, "commander")
+  assert.match(config.command.task.template, /\$ARGUMENTS/)
+  assert.equal("default_agent" in config, false)
+})
+
+test("the user's agents, default agent and own /task stay as they were", async () => {
+  const mine = { mode: "primary", prompt: "my build agent" }
+  const config = await configured({ default_agent: "build", agent: { build: mine }, command: { task: { template: "my task $ARGUMENTS" } } })
+  assert.equal(config.default_agent, "build")
+  assert.deepEqual(config.agent.build, mine)
+  assert.deepEqual(config.command.task, { template: "my task $ARGUMENTS" })
+})
+
+test("the user's settings for our agents win, permissions merged key by key", async () => {
+  const config = await configured({ agent: { worker: { model: "anthropic/claude-x", permission: { bash: "ask" } } } })
+  assert.equal(config.agent.worker.model, "anthropic/claude-x")
+  assert.equal(config.agent.worker.permission.bash, "ask")
+  assert.equal(config.agent.worker.permission.external_directory, "deny")
+  assert.match(config.agent.worker.prompt, /^You are the orchestrator's worker\./)
+})
+
+test("the agent header is set for our roles only", async () => {
+  const hooks = await createOrchestrator().instance(input)
+  const headersFor = async (agent: string) => {
+    const output = { headers: {} as Record<string, string> }
+    await hooks["chat.headers"]!({ agent, sessionID: "s" } as never, output)
+    return output.headers
+  }
+  assert.deepEqual(await headersFor("reviewer"), { "x-orchestrator-agent": "reviewer" })
+  assert.deepEqual(await headersFor("build"), {})
+})

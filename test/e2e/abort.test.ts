@@ -1,0 +1,44 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { existsSync, readFileSync } from "node:fs"
+import path from "node:path"
+import { call, plan, say, sources, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
+import { missionFolder, sampleProject } from "./e2e-fixture.js"
+import { serveHost, waitFor } from "./serve-fixture.js"
+
+test("aborting the root session stops the mission and aborts the worker's session too", async () => {
+  const project = sampleProject()
+  const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
+  // The worker's first model call hangs: the abort must reach it through the plugin.
+  const hangingWorker = { agent: "worker", replies: [{ tools: [{ name: "write", args: { filePath: "src/sum.js", content: sources.sum } }], delayMs: 60_000 }] }
+  const host = await serveHost(project, sumStatsScenario([onlyA, hangingWorker]))
+  try {
+    const root = (await host.client.session.create({ body: { title: "abort test" } })).data!.id
+    const command = host.client.session.command({ path: { id: root }, body: { command: "task", arguments: "add a sum function" } })
+    await waitFor("the worker's model call", () => host.model.requests.find((r) => r.agent === "worker"))
+
+    await host.client.session.abort({ path: { id: root } })
+    await command
+
+    const journal = () => {
+      const file = path.join(missionFolder(project), "journal.jsonl")
+      return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line)) : []
+    }
+    const end = await waitFor("mission-end", () => journal().find((e) => e.type === "mission-end"), 15_000)
+    assert.equal(end.status, "stopped")
+    assert.equal(end.reason, "aborted by the user")
+
+    const workerSession = journal().find((e) => e.type === "task-start").sessionId
+    const messages = await waitFor("the worker's aborted message", async () => {
+      const data = (await host.client.session.messages({ path: { id: workerSession } })).data ?? []
+      const last = data.filter((m) => m.info.role === "assistant").at(-1)
+      return (last?.info as { error?: { name: string } } | undefined)?.error ? data : undefined
+    })
+    const lastAssistant = messages.filter((m) => m.info.role === "assistant").at(-1)!.info as { error: { name: string } }
+    assert.equal(lastAssistant.error.name, "MessageAbortedError")
+    assert.equal(host.model.requests.filter((r) => r.agent === "reviewer").length, 0, "nothing ran after the abort")
+    assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*STOPPED\*\*: aborted by the user/)
+  } finally {
+    await host.stop()
+  }
+})
