@@ -43,3 +43,18 @@ test("outside git the files' contents stand in for a diff", async () => {
   const workspace = await SharedWorkspace.open(dir)
   assert.equal(await workspace.diff(["a.txt", "gone.txt"]), "--- a.txt\nplain\n\n--- gone.txt\n(missing)")
 })
+
+test("a declared file that was never created does not hide the others' changes", async () => {
+  const dir = repo(true)
+  const workspace = await SharedWorkspace.open(dir)
+  writeFileSync(path.join(dir, "b.txt"), "new\n")
+  const diff = await workspace.diff(["never-created.txt", "b.txt"])
+  assert.match(diff, /\+new/)
+})
+
+test("a file deleted since the base shows as deleted", async () => {
+  const dir = repo(true)
+  const workspace = await SharedWorkspace.open(dir)
+  execFileSync("rm", [path.join(dir, "a.txt")])
+  assert.match(await workspace.diff(["a.txt"]), /deleted file mode[\s\S]*-one/)
+})

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { emptyTreeHash, git } from "./git.js"
@@ -49,8 +49,12 @@ export class SharedWorkspace implements Workspace {
     const env = { GIT_INDEX_FILE: path.join(indexDir, "index") }
     try {
       if (this.base !== emptyTreeHash) await git(["read-tree", this.base], this.root, env)
-      await git(["add", "-A", "--", ...paths], this.root, env)
-      const diff = await git(["diff", "--cached", "--no-color", this.base, "--", ...paths], this.root, env)
+      // One unmatched pathspec fails a whole `git add`: keep paths on disk or in the base tree.
+      const tracked = (await git(["ls-files", "-z", "--", ...paths], this.root, env)).stdout.split("\0").filter(Boolean)
+      const known = paths.filter((file) => existsSync(path.join(this.root, file)) || tracked.some((entry) => entry === file || entry.startsWith(`${file}/`)))
+      if (known.length === 0) return "(no changes)"
+      await git(["add", "-A", "--", ...known], this.root, env)
+      const diff = await git(["diff", "--cached", "--no-color", this.base, "--", ...known], this.root, env)
       return truncate(diff.stdout.trim() || "(no changes)", maxChars)
     } finally {
       rmSync(indexDir, { recursive: true, force: true })

@@ -22,6 +22,16 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   const reviewsAB = run.requests.filter((r) => r.agent === "reviewer" && (r.task === "A" || r.task === "B"))
   assert.ok(reviewsAB.length >= 2 && reviewsAB.every((r) => r.endedAt! <= firstC), explain(run))
 
+  // Roles are enforced by host permissions: what the real host offered each agent's model.
+  const offered = (agent: string) => run.requests.find((r) => r.agent === agent)!.toolNames.sort()
+  assert.deepEqual(offered("commander"), ["glob", "grep", "mission_status", "mission_stop", "read", "run_mission"])
+  assert.deepEqual(offered("planner"), ["glob", "grep", "read", "submit_plan"])
+  assert.deepEqual(offered("reviewer"), ["glob", "grep", "read", "submit_review"])
+  assert.deepEqual(offered("master-reviewer"), ["glob", "grep", "read", "submit_verdict"])
+  const worker = offered("worker")
+  assert.ok(["bash", "edit", "read", "write", "submit_work"].every((tool) => worker.includes(tool)), worker.join())
+  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission"].includes(tool)), worker.join())
+
   const folder = missionFolder(project)
   const todo = readFileSync(path.join(folder, "TODO.md"), "utf8")
   assert.match(todo, /Status: \*\*sealed\*\*/)
