@@ -81,10 +81,11 @@ export function loadConfig(projectDirectory: string): OrchestratorConfig {
   try {
     text = readFileSync(file, "utf8")
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return parseConfig("{}", file)
-    throw new ConfigError(file, [`cannot read: ${(error as Error).message}`])
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return parseConfig("{}", configRelativePath)
+    throw new ConfigError(configRelativePath, [`cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`])
   }
-  return parseConfig(text, file)
+  // Named relative to the project: the message is shown as is, and must not carry a foreign path.
+  return parseConfig(text, configRelativePath)
 }
 
 /** The JSON schema shipped for editors (`schema/orchestrator.schema.json`). */

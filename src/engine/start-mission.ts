@@ -38,7 +38,7 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
   if (goal.length > maxGoalLength) throw new MissionStartError(`The mission text is longer than ${maxGoalLength} characters.`)
   const running = request.registry.forRoot(request.rootSessionId)
   if (running?.state.status === "running")
-    throw new MissionStartError(`Mission ${running.id} is still running in this session. Use mission_status, or mission_stop to stop it.`)
+    throw new MissionStartError("A mission is still running in this session. Use mission_status, or mission_stop to stop it.")
 
   const config = loadConfig(request.directory)
   const verifyCommands = config.verify ?? detectVerifyCommands(request.directory)

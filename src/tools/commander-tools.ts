@@ -1,5 +1,7 @@
+import path from "node:path"
 import { tool } from "@opencode-ai/plugin/tool"
 import { checkedTool } from "./checked-tool.js"
+import { endSummary } from "../mission/end-summary.js"
 import type { MissionState } from "../mission/mission-state.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import { progressLine, renderTodo } from "../mission/todo-render.js"
@@ -41,8 +43,10 @@ export function runMissionTool(deps: CommanderToolDeps) {
       try {
         const state = await finished!
         const summary = missionSummary(state, mission!.reportFile)
-        if (state.status !== "sealed") deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${state.endReason}. See ${mission!.reportFile}`)
-        return { title: progressLine(state), output: summary, metadata: { missionId: state.missionId, status: state.status } }
+        if (state.status !== "sealed") deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${endSummary(state)}`)
+        // `opencode run` prints the title: it carries the report's place.
+        const report = path.relative(state.directory, mission!.reportFile)
+        return { title: `${progressLine(state)} · report: ${report}`, output: summary, metadata: { missionId: state.missionId, status: state.status } }
       } finally {
         unsubscribe()
         context.abort.removeEventListener("abort", onAbort)

@@ -7,13 +7,15 @@ import { explain, missionFolder, readJournalTypes, runTask, sampleProject } from
 
 test("a reviewer that always rejects fails the task after maxReviewRounds, and the run ends by itself, non-zero", async () => {
   const project = sampleProject()
-  const alwaysReject = { agent: "reviewer", replies: [call("submit_review", { verdict: "reject", findings: [{ message: "not good enough" }] }), say("Rejected.")] }
+  // The finding holds words the host would retry on ("500", "timeout"); they must not reach the turn's error.
+  const alwaysReject = { agent: "reviewer", replies: [call("submit_review", { verdict: "reject", findings: [{ message: "returns 500 on timeout" }] }), say("Rejected.")] }
   const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
   const run = await runTask(project, sumStatsScenario([onlyA, alwaysReject]), ["add", "a", "sum", "function"])
 
   assert.equal(run.timedOut, false, explain(run))
   assert.notEqual(run.exitCode, 0, explain(run))
-  assert.match(run.output, /Mission failed: task A failed: rejected in all 3 review rounds/)
+  assert.match(run.output, /Mission failed: task A failed \(see the report for the findings\)/)
+  assert.match(run.output, /run_mission mission failed · 0\/1 tasks approved · report: \.opencode\/orchestrator\/m-[^/]+\/report\.md/)
 
   const attempts = run.requests.filter((r) => r.agent === "worker" && r.step === 0).map((r) => r.attempt)
   assert.deepEqual(attempts, [1, 2, 3])
