@@ -41,5 +41,6 @@ test("a usage update replaces that session's totals; the report sums per role", 
   assert.match(report, /\*\*FAILED\*\*: task A failed/)
   assert.match(report, /\| worker \| 350 \| 25 \|/)
   assert.match(report, /- A: A.js: handle negatives/)
+  assert.match(report, /\| B Do B \| approved \| 1 \| 1 \| — \|/)
   assert.equal(progressLine(state), "mission failed · 1/3 tasks approved")
 })

@@ -30,6 +30,12 @@ function evidenceRows(evidence: Evidence[]): string[] {
   })
 }
 
+function verificationCell(evidence: Evidence[]): string {
+  if (evidence.length === 0) return "—"
+  const failed = evidence.filter((item) => item.timedOut || item.exitCode !== 0)
+  return failed.length ? `failed: ${failed.map((item) => `\`${item.command}\``).join(", ")}` : `passed (${evidence.length})`
+}
+
 /** report.md: what happened, from state alone. */
 export function renderReport(state: MissionState): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
@@ -44,9 +50,11 @@ export function renderReport(state: MissionState): string {
     "",
     "## Tasks",
     "",
-    "| task | status | attempts | round |",
-    "| --- | --- | --- | --- |",
-    ...state.tasks.map((task) => `| ${task.id} ${task.title.replaceAll("|", "/")} | ${task.status} | ${task.attempts} | ${task.round} |`),
+    "| task | status | attempts | round | last verification |",
+    "| --- | --- | --- | --- | --- |",
+    ...state.tasks.map(
+      (task) => `| ${task.id} ${task.title.replaceAll("|", "/")} | ${task.status} | ${task.attempts} | ${task.round} | ${verificationCell(task.evidence)} |`,
+    ),
   ]
   const withFindings = state.tasks.filter((task) => task.findings.length || task.failReason)
   if (withFindings.length || state.masterFindings.length || state.planProblems.length) {

@@ -38,14 +38,3 @@ test("the user's settings for our agents win, permissions merged key by key", as
   assert.equal(config.agent.worker.permission.external_directory, "deny")
   assert.match(config.agent.worker.prompt, /^You are the orchestrator's worker\./)
 })
-
-test("the agent header is set for our roles only", async () => {
-  const hooks = await createOrchestrator().instance(input)
-  const headersFor = async (agent: string) => {
-    const output = { headers: {} as Record<string, string> }
-    await hooks["chat.headers"]!({ agent, sessionID: "s" } as never, output)
-    return output.headers
-  }
-  assert.deepEqual(await headersFor("reviewer"), { "x-orchestrator-agent": "reviewer" })
-  assert.deepEqual(await headersFor("build"), {})
-})

@@ -1,5 +1,4 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { roleNames } from "../config/config.js"
 import { agentDefinitions, taskCommandTemplate, type AgentDefinition } from "../agents/agents.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
@@ -88,9 +87,6 @@ export function createOrchestrator() {
         }
       },
 
-      async "chat.headers"(request, output) {
-        if ((roleNames as readonly string[]).includes(request.agent)) output.headers["x-orchestrator-agent"] = request.agent
-      },
 
       async "chat.params"(request) {
         const pending = failNextTurn.get(request.sessionID)

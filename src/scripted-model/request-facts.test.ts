@@ -13,7 +13,7 @@ test("agent, task, attempt and step come from what was sent", () => {
   assert.deepEqual(facts, { agent: "worker", isTitleRequest: false, task: "A", attempt: 1, step: 1, lastUserText: "Task A · attempt 1\nTitle: x" })
 })
 
-test("the agent header wins over the system prompt; the latest task line wins", () => {
+test("without a role line the agent header is used; the latest task line wins", () => {
   const facts = describeRequest([system("anything"), user("Task A · attempt 1"), assistantCall, toolResult, user("Task A · attempt 2\nfix it")], "reviewer")
   assert.equal(facts.agent, "reviewer")
   assert.equal(facts.attempt, 2)

@@ -37,7 +37,7 @@ export function messageText(message: ChatMessage): string {
 export function describeRequest(messages: ChatMessage[], agentHeader?: string): RequestFacts {
   const system = messages.filter((m) => m.role === "system").map(messageText).join("\n")
   const isTitleRequest = system.includes(titleMarker)
-  const agent = agentHeader || system.match(agentLine)?.[1] || (isTitleRequest ? "title" : "default")
+  const agent = system.match(agentLine)?.[1] || agentHeader || (isTitleRequest ? "title" : "default")
 
   let lastUserIndex = -1
   messages.forEach((message, index) => {

@@ -20,7 +20,8 @@ export type ScriptedReply = z.infer<typeof ScriptedReply>
 
 /**
  * A rule answers the requests it matches. Every field given must match:
- * - `agent`: the agent the request is for (header `x-orchestrator-agent`, else the system prompt).
+ * - `agent`: the agent the request is for (a `You are the orchestrator's <agent>` line of the system
+ *   prompt, else the header `x-orchestrator-agent`).
  * - `task`, `attempt`: from the `Task <id> · attempt <n>` line of the latest user message that has one.
  * - `round`: from the `Mission round <n>` line of the latest user message that has one.
  * - `when`: a substring of the latest user message.

@@ -9,6 +9,8 @@ import { estimateTokens, replyToSseEvents, type Usage } from "./sse.js"
 /** One request the scripted model received, and what it answered. */
 export interface LoggedRequest extends RequestFacts {
   index: number
+  /** The model id the client asked for. */
+  model?: string
   sessionId?: string
   parentSessionId?: string
   startedAt: number
@@ -80,6 +82,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
       const entry: LoggedRequest = {
         ...facts,
         index: requests.length,
+        model: body.model,
         sessionId: header(request, "x-session-id"),
         parentSessionId: header(request, "x-parent-session-id"),
         startedAt: Date.now(),

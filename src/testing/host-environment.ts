@@ -29,7 +29,11 @@ export function isolatedHostEnvironment(options: { home: string; pluginPath: str
         npm: "@ai-sdk/openai-compatible",
         name: "Scripted model",
         options: { baseURL: options.modelUrl, apiKey: "scripted" },
-        models: { model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 } } },
+        // A second model, so per-role model settings can be observed in the request log.
+        models: {
+          model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 } },
+          alternate: { name: "Scripted alternate", tool_call: true, limit: { context: 128000, output: 8192 } },
+        },
       },
     },
   }

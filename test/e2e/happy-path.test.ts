@@ -2,8 +2,9 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
-import { goal, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
-import { explain, missionFolder, readJournalTypes, runTask, sampleProject } from "./e2e-fixture.js"
+import { call, goal, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
+import { runHost } from "../../src/testing/run-host.js"
+import { explain, missionFolder, readJournalTypes, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("a three-task mission runs A and B in parallel, verifies, reviews and seals", async () => {
   const project = sampleProject()
@@ -45,4 +46,15 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.equal(types.at(-1), "mission-end")
   // The mission files are gitignored by our own .gitignore; the user's tree shows only the work.
   assert.equal(readFileSync(path.join(project, ".opencode", "orchestrator", ".gitignore"), "utf8"), "*\n")
+})
+
+test("picked as the agent without /task, the commander starts the mission itself through run_mission", async () => {
+  const project = sampleProject()
+  const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
+  const run = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario([onlyA]), args: ["--agent", "commander", "please", "add", "a", "sum", "function"], timeoutMs: 120_000 })
+  assert.equal(run.exitCode, 0, explain(run))
+  const commanderFirst = run.requests.find((r) => r.agent === "commander")!
+  assert.match(commanderFirst.lastUserText, /please add a sum function/)
+  assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*SEALED\*\*/)
+  assert.match(run.output, /run_mission mission sealed · 1\/1 tasks approved · report: /)
 })
