@@ -87,7 +87,6 @@ export function createOrchestrator() {
         }
       },
 
-
       async "chat.params"(request) {
         const pending = failNextTurn.get(request.sessionID)
         if (!pending || request.agent !== "commander") return

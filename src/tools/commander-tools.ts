@@ -15,7 +15,7 @@ export interface CommanderToolDeps {
   start(rootSessionId: string, goal: string): Promise<StartedMission>
   /** The engine's promise for a mission started by `/task`, by mission id. */
   finished(missionId: string): Promise<MissionState> | undefined
-  /** Called when a followed mission ends without a seal. */
+  /** Called when a mission could not start, or a followed one ends without a seal. */
   onUnsealed(rootSessionId: string, message: string): void
 }
 
@@ -29,9 +29,15 @@ export function runMissionTool(deps: CommanderToolDeps) {
       let finished = current ? deps.finished(current.id) : undefined
       const canAttach = current && finished && !current.attached
       if (!canAttach) {
-        const started = await deps.start(context.sessionID, args.goal)
-        mission = started.mission
-        finished = started.finished
+        try {
+          const started = await deps.start(context.sessionID, args.goal)
+          mission = started.mission
+          finished = started.finished
+        } catch (error) {
+          // Not started is not sealed: the turn ends with the reason, the model sees it too.
+          deps.onUnsealed(context.sessionID, error instanceof Error ? error.message : String(error))
+          throw error
+        }
       }
       mission!.attached = true
       const show = (state: MissionState) =>
