@@ -20,7 +20,18 @@ export const roleTools: Record<RoleName, string[]> = {
   "master-reviewer": ["submit_verdict"],
 }
 
-const allOurTools = Object.values(roleTools).flat()
+export const allOurTools = Object.values(roleTools).flat()
+
+/**
+ * The user's top-level permission with our tools denied by default, so the user's own agents are
+ * not offered them (all seven cost 742 tokens, o200k, on every request). Only keys for our tools are added,
+ * and only where the user has not set them; a plain string permission becomes its equal object.
+ */
+export function withOurToolsHidden(permission: unknown): Record<string, unknown> {
+  const base: Record<string, unknown> = typeof permission === "string" ? { "*": permission } : { ...((permission as Record<string, unknown>) ?? {}) }
+  for (const tool of allOurTools) if (!(tool in base)) base[tool] = "deny"
+  return base
+}
 const readTools = ["read", "glob", "grep"]
 
 export function rolePrompt(role: RoleName): string {

@@ -38,3 +38,16 @@ test("the user's settings for our agents win, permissions merged key by key", as
   assert.equal(config.agent.worker.permission.external_directory, "deny")
   assert.match(config.agent.worker.prompt, /^You are the orchestrator's worker\./)
 })
+
+test("our tools are hidden from the user's agents by default, without changing their permissions", async () => {
+  const fresh = await configured({})
+  for (const tool of ["submit_plan", "submit_work", "submit_review", "submit_verdict", "run_mission", "mission_status", "mission_stop"])
+    assert.equal(fresh.permission[tool], "deny", tool)
+  const theirs = await configured({ permission: { bash: "ask", run_mission: "allow" } })
+  assert.equal(theirs.permission.bash, "ask")
+  assert.equal(theirs.permission.run_mission, "allow", "a user's own choice stays")
+  assert.equal(theirs.permission.submit_plan, "deny")
+  const plain = await configured({ permission: "ask" })
+  assert.equal(plain.permission["*"], "ask")
+  assert.equal(plain.permission.submit_work, "deny")
+})

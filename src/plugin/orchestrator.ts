@@ -1,5 +1,5 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { agentDefinitions, taskCommandTemplate, type AgentDefinition } from "../agents/agents.js"
+import { agentDefinitions, taskCommandTemplate, withOurToolsHidden, type AgentDefinition } from "../agents/agents.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
@@ -37,13 +37,15 @@ export function createOrchestrator() {
 
     return {
       async config(config) {
-        // Add ours; never replace or remove the user's agents or command, never touch default_agent.
+        // Add ours; never replace or remove the user's agents, command or permissions, never touch default_agent.
         config.agent ??= {}
         for (const [name, mine] of Object.entries(agentDefinitions())) {
           // The user's own settings for our agents win (a model, a stricter permission).
           const theirs = (config.agent[name] ?? {}) as Partial<AgentDefinition>
           config.agent[name] = { ...mine, ...theirs, permission: { ...mine.permission, ...theirs.permission } } as never
         }
+        // Our tools exist for our agents only; each of our agents allows its own.
+        config.permission = withOurToolsHidden(config.permission) as typeof config.permission
         config.command ??= {}
         config.command.task ??= { template: taskCommandTemplate, description: "Run a verified multi-agent mission", agent: "commander" }
       },

@@ -4,7 +4,8 @@ import { writeFileSync } from "node:fs"
 import path from "node:path"
 import { call, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { seedOpencodeFolder } from "../../src/testing/host-environment.js"
-import { explain, runTask, sampleProject } from "./e2e-fixture.js"
+import { runHost } from "../../src/testing/run-host.js"
+import { explain, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("orchestrator.json is honoured: concurrency 1 runs tasks one by one, and a role's model is used", async () => {
   const project = sampleProject()
@@ -24,4 +25,13 @@ test("orchestrator.json is honoured: concurrency 1 runs tasks one by one, and a 
   const modelsOf = (agent: string) => [...new Set(run.requests.filter((r) => r.agent === agent).map((r) => r.model))]
   assert.deepEqual(modelsOf("reviewer"), ["alternate"])
   assert.deepEqual(modelsOf("worker"), ["model"])
+})
+
+test("the user's own default agent is not offered our tools", async () => {
+  const run = await runHost({ project: sampleProject(), home: sharedHome(), scenario: { rules: [], fallback: { text: "hi" } }, args: ["hello"], timeoutMs: 60_000 })
+  assert.equal(run.exitCode, 0, explain(run))
+  const offered = run.requests.find((r) => r.agent === "default")!.toolNames
+  assert.ok(offered.includes("read") && offered.includes("bash"), offered.join())
+  for (const tool of ["submit_plan", "submit_work", "submit_review", "submit_verdict", "run_mission", "mission_status", "mission_stop"])
+    assert.ok(!offered.includes(tool), `default agent offered ${tool}`)
 })
