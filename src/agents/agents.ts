@@ -6,6 +6,8 @@ export type PermissionMap = Record<string, PermissionValue>
 
 export interface AgentDefinition {
   mode: "primary" | "subagent"
+  /** Subagents exist for the engine; hidden keeps them out of the user's @-list and task tool. */
+  hidden?: boolean
   description: string
   prompt: string
   permission: PermissionMap
@@ -21,6 +23,7 @@ export const roleTools: Record<RoleName, string[]> = {
 }
 
 export const allOurTools = Object.values(roleTools).flat()
+const subagentRoles: RoleName[] = ["planner", "worker", "reviewer", "master-reviewer"]
 
 /**
  * The user's top-level permission with our tools denied by default, so the user's own agents are
@@ -30,6 +33,11 @@ export const allOurTools = Object.values(roleTools).flat()
 export function withOurToolsHidden(permission: unknown): Record<string, unknown> {
   const base: Record<string, unknown> = typeof permission === "string" ? { "*": permission } : { ...((permission as Record<string, unknown>) ?? {}) }
   for (const tool of allOurTools) if (!(tool in base)) base[tool] = "deny"
+  // Nor may their agents delegate to ours (the host's task tool lists subagents it may call).
+  const task = base.task
+  const taskRules: Record<string, unknown> = typeof task === "string" ? { "*": task } : task && typeof task === "object" ? { ...(task as object) } : { "*": "allow" }
+  for (const role of subagentRoles) if (!(role in taskRules)) taskRules[role] = "deny"
+  base.task = taskRules
   return base
 }
 const readTools = ["read", "glob", "grep"]
@@ -63,7 +71,13 @@ export function agentDefinitions(): Record<RoleName, AgentDefinition> {
   return Object.fromEntries(
     roles.map((role) => [
       role,
-      { mode: role === "commander" ? "primary" : "subagent", description: descriptions[role], prompt: rolePrompt(role), permission: rolePermission(role) },
+      {
+        mode: role === "commander" ? "primary" : "subagent",
+        ...(role === "commander" ? {} : { hidden: true }),
+        description: descriptions[role],
+        prompt: rolePrompt(role),
+        permission: rolePermission(role),
+      },
     ]),
   ) as Record<RoleName, AgentDefinition>
 }

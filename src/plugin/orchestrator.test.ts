@@ -51,3 +51,15 @@ test("our tools are hidden from the user's agents by default, without changing t
   assert.equal(plain.permission["*"], "ask")
   assert.equal(plain.permission.submit_work, "deny")
 })
+
+test("the user's agents may not delegate to our subagents; their own task rules stay", async () => {
+  const fresh = await configured({})
+  assert.deepEqual(fresh.permission.task, { "*": "allow", planner: "deny", worker: "deny", reviewer: "deny", "master-reviewer": "deny" })
+  const asked = await configured({ permission: { task: "ask" } })
+  assert.equal(asked.permission.task["*"], "ask")
+  assert.equal(asked.permission.task.worker, "deny")
+  const theirs = await configured({ permission: { task: { "*": "deny", worker: "allow" } } })
+  assert.deepEqual(theirs.permission.task, { "*": "deny", worker: "allow", planner: "deny", reviewer: "deny", "master-reviewer": "deny" })
+  for (const role of ["planner", "worker", "reviewer", "master-reviewer"]) assert.equal(fresh.agent[role].hidden, true)
+  assert.equal(fresh.agent.commander.hidden, undefined)
+})

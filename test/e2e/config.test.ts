@@ -27,11 +27,15 @@ test("orchestrator.json is honoured: concurrency 1 runs tasks one by one, and a 
   assert.deepEqual(modelsOf("worker"), ["model"])
 })
 
-test("the user's own default agent is not offered our tools", async () => {
+test("the user's own default agent is not offered our tools, nor our subagents to delegate to", async () => {
   const run = await runHost({ project: sampleProject(), home: sharedHome(), scenario: { rules: [], fallback: { text: "hi" } }, args: ["hello"], timeoutMs: 60_000 })
   assert.equal(run.exitCode, 0, explain(run))
   const offered = run.requests.find((r) => r.agent === "default")!.toolNames
   assert.ok(offered.includes("read") && offered.includes("bash"), offered.join())
   for (const tool of ["submit_plan", "submit_work", "submit_review", "submit_verdict", "run_mission", "mission_status", "mission_stop"])
     assert.ok(!offered.includes(tool), `default agent offered ${tool}`)
+  const taskTool = JSON.parse(run.requests.find((r) => r.agent === "default")!.toolsJson).find((t: { function: { name: string } }) => t.function.name === "task")
+  const listed = JSON.stringify(taskTool)
+  assert.match(listed, /- general: /, "the host's own subagents are still listed")
+  for (const role of ["planner", "worker", "reviewer", "master-reviewer"]) assert.doesNotMatch(listed, new RegExp(`- ${role}: `))
 })
