@@ -7,14 +7,14 @@ import os from "node:os"
 import path from "node:path"
 import { startScriptedModel } from "../src/scripted-model/server.js"
 import { isolatedHostEnvironment } from "../src/testing/host-environment.js"
-import { builtPluginPath, opencodeBinary } from "../src/testing/run-host.js"
+import { builtPluginPath, hostVersion, opencodeBinary } from "../src/testing/run-host.js"
 
 const runs = Number(process.argv[2] ?? 7)
 const home = mkdtempSync(path.join(os.tmpdir(), "bench-startup-"))
 const model = await startScriptedModel({ scenario: { rules: [], fallback: { text: "ready" } } })
 
 async function timedRun(withPlugin: boolean): Promise<number> {
-  const env = isolatedHostEnvironment({ home, pluginPath: builtPluginPath(), modelUrl: model.url })
+  const env = isolatedHostEnvironment({ home, pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
   if (!withPlugin) {
     const config = JSON.parse(env.OPENCODE_CONFIG_CONTENT!)
     config.plugin = []

@@ -20,8 +20,8 @@ const files = [...testFiles(path.join(root, "src")), ...(unitOnly ? [] : testFil
 const env = { ...process.env }
 
 if (!unitOnly) {
-  // One isolated HOME for every host run; started once first, so parallel test files never
-  // race on the host's first-start initialisation (which takes ~8 s; later starts ~2 s).
+  // One isolated HOME for every host run, started once first, so parallel test files never race
+  // on the host's first-start initialisation of it.
   const home = mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-home-"))
   mkdirSync(home, { recursive: true })
   env.ORCHESTRATOR_E2E_HOME = home

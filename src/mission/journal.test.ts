@@ -4,9 +4,10 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { appendJournal, readJournal, writeFileAtomic } from "./journal.js"
+import type { MissionEvent } from "./mission-event.js"
 
 const folder = () => mkdtempSync(path.join(os.tmpdir(), "journal-"))
-const start = { type: "mission-start", missionId: "m", goal: "g", rootSessionId: "s", directory: "/p", verifyCommands: [] } as const
+const start: MissionEvent = { type: "mission-start", missionId: "m", goal: "g", rootSessionId: "s", directory: "/p", verifyCommands: [] }
 
 test("appended events read back in order with version and time", () => {
   const file = path.join(folder(), "journal.jsonl")

@@ -6,7 +6,7 @@ import path from "node:path"
  * XDG folders, an in-memory database, no downloads, our plugin, and the scripted model as the
  * only provider. Used by the end-to-end tests and the demo.
  */
-export function isolatedHostEnvironment(options: { home: string; pluginPath: string; modelUrl: string }): Record<string, string> {
+export function isolatedHostEnvironment(options: { home: string; pluginPath: string; modelUrl: string; hostVersion: string }): Record<string, string> {
   const dirs = {
     HOME: path.join(options.home, "home"),
     XDG_CONFIG_HOME: path.join(options.home, "config"),
@@ -15,6 +15,9 @@ export function isolatedHostEnvironment(options: { home: string; pluginPath: str
     XDG_STATE_HOME: path.join(options.home, "state"),
   }
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true })
+  // The host npm-installs its plugin package into every writable config folder, the global one too
+  // (64 MB from the registry, ~5 s); seeded, it does not: nothing is downloaded at run time.
+  seedConfigFolder(path.join(dirs.XDG_CONFIG_HOME, "opencode"), options.hostVersion)
   const config = {
     $schema: "https://opencode.ai/config.json",
     snapshot: false,
@@ -52,12 +55,15 @@ export function isolatedHostEnvironment(options: { home: string; pluginPath: str
 }
 
 /**
- * Makes a project's `.opencode/` look already installed, so the host skips its automatic
- * `npm install @opencode-ai/plugin` there (which would need the network).
+ * Makes an OpenCode config folder (a project's `.opencode/`, or the global one) look installed,
+ * so the host skips its automatic `npm install @opencode-ai/plugin` there (which needs the network).
  */
-export function seedOpencodeFolder(projectDirectory: string, hostVersion: string): void {
-  const folder = path.join(projectDirectory, ".opencode")
+export function seedConfigFolder(folder: string, hostVersion: string): void {
   mkdirSync(path.join(folder, "node_modules"), { recursive: true })
   const lock = { name: "opencode", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { "@opencode-ai/plugin": hostVersion } } } }
   writeFileSync(path.join(folder, "package-lock.json"), JSON.stringify(lock, null, 2))
+}
+
+export function seedOpencodeFolder(projectDirectory: string, hostVersion: string): void {
+  seedConfigFolder(path.join(projectDirectory, ".opencode"), hostVersion)
 }

@@ -15,6 +15,12 @@ export function opencodeBinary(): string {
   return path.join(path.dirname(manifest), "bin", "opencode.exe")
 }
 
+/** The version of the pinned host, from its own package. */
+export function hostVersion(): string {
+  const require = createRequire(import.meta.url)
+  return (require("opencode-ai/package.json") as { version: string }).version
+}
+
 /** The built plugin entry (`dist/index.js`): what users install is what the tests load. */
 export function builtPluginPath(): string {
   return path.join(packageRoot, "dist", "index.js")
@@ -41,7 +47,7 @@ export interface HostRunOptions {
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = isolatedHostEnvironment({ home: options.home, pluginPath: builtPluginPath(), modelUrl: model.url })
+  const env = isolatedHostEnvironment({ home: options.home, pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""

@@ -8,7 +8,7 @@ import { runHost, type HostRun } from "../../src/testing/run-host.js"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 
-/** One HOME for every host run of the suite: a warm host starts in ~2 s instead of ~8 s. */
+/** One isolated HOME for every host run of the suite (prepared once by scripts/run-tests.mjs). */
 export function sharedHome(): string {
   const home = process.env.ORCHESTRATOR_E2E_HOME ?? path.join(os.tmpdir(), `orchestrator-e2e-home-${process.ppid}`)
   mkdirSync(home, { recursive: true })

@@ -3,7 +3,7 @@ import { createOpencodeClient } from "@opencode-ai/sdk"
 import { startScriptedModel, type ScriptedModelServer } from "../../src/scripted-model/server.js"
 import type { Scenario } from "../../src/scripted-model/scenario.js"
 import { isolatedHostEnvironment } from "../../src/testing/host-environment.js"
-import { builtPluginPath, opencodeBinary } from "../../src/testing/run-host.js"
+import { builtPluginPath, hostVersion, opencodeBinary } from "../../src/testing/run-host.js"
 import { sharedHome } from "./e2e-fixture.js"
 
 export interface ServedHost {
@@ -16,7 +16,7 @@ export interface ServedHost {
 /** `opencode serve` on a project, as the TUI and IDEs use it, with the scripted model. */
 export async function serveHost(project: string, scenario: Scenario): Promise<ServedHost> {
   const model = await startScriptedModel({ scenario })
-  const env = isolatedHostEnvironment({ home: sharedHome(), pluginPath: builtPluginPath(), modelUrl: model.url })
+  const env = isolatedHostEnvironment({ home: sharedHome(), pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
   const child: ChildProcess = spawn(opencodeBinary(), ["serve", "--hostname", "127.0.0.1", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""
   const url = await new Promise<string>((resolve, reject) => {
