@@ -50,8 +50,8 @@ export const commanderRule: ScriptedRule = {
 export const plannerRule: ScriptedRule = { agent: "planner", replies: [call("submit_plan", { tasks: plan }), say("Plan submitted.")] }
 
 export const workerRules: ScriptedRule[] = [
-  workerRule("A", [["src/sum.js", sources.sum], ["test/sum.test.js", sources.sumTest]], { delayMs: 700 }),
-  workerRule("B", [["src/product.js", sources.product], ["test/product.test.js", sources.productTest]], { delayMs: 700 }),
+  workerRule("A", [["src/sum.js", sources.sum], ["test/sum.test.js", sources.sumTest]], { delayMs: 1200 }),
+  workerRule("B", [["src/product.js", sources.product], ["test/product.test.js", sources.productTest]], { delayMs: 1200 }),
   workerRule("C", [["src/stats.js", sources.stats], ["test/stats.test.js", sources.statsTest]]),
 ]
 
