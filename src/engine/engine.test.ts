@@ -48,6 +48,14 @@ test("a cooperative mission seals and its report is posted when nobody follows i
   assert.deepEqual(state.tasks.map((t) => t.status), ["approved", "approved"])
   assert.equal(host.posts.length, 1)
   assert.match(host.posts[0]!, /SEALED/)
+  assert.deepEqual(host.toasts.map((toast) => toast.replace(/m-\S+/, "m-…")), [
+    "Mission m-… started",
+    "plan accepted: A, B (after A)",
+    "task A: approved",
+    "task B: approved",
+    "master review (round 1): approve",
+    "Mission sealed: every task approved, 1 verification command(s) passed, master review approved",
+  ])
 })
 
 test("a worker that stops without submitting gets one reminder, then the attempt fails and the next begins", async () => {

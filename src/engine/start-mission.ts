@@ -1,5 +1,7 @@
 import { loadConfig } from "../config/config.js"
 import type { MissionHost } from "../host/mission-host.js"
+import { eventLine } from "../mission/event-line.js"
+import type { MissionEvent } from "../mission/mission-event.js"
 import { Mission, newMissionId } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
@@ -14,6 +16,14 @@ export class MissionStartError extends Error {
 }
 
 export const maxGoalLength = 4000
+
+const milestoneToasts: Partial<Record<MissionEvent["type"], "info" | "success" | "warning" | "error">> = {
+  "plan-accept": "info",
+  "task-approve": "success",
+  "task-fail": "error",
+  "master-review-end": "info",
+  "tasks-add": "warning",
+}
 
 export interface StartRequest {
   registry: MissionRegistry
@@ -57,6 +67,12 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
   )
   request.registry.add(mission)
   request.host.toast(`Mission ${missionId} started`, "info")
+  // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
+  mission.onChange((_state, event) => {
+    const variant = milestoneToasts[event.type]
+    const line = variant && eventLine(event)
+    if (variant && line) request.host.toast(line, variant)
+  })
   const engine = createEngine(mission, request.host, request.registry)
   const finished = runMission(engine).then(async (state) => {
     // Nobody followed the mission from a tool call: show the report once the session is idle.

@@ -46,7 +46,7 @@ export class Mission {
   readonly stopController = new AbortController()
   /** Set when the commander's run_mission follows this mission. */
   attached = false
-  private readonly listeners = new Set<(state: MissionState) => void>()
+  private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
 
@@ -83,7 +83,7 @@ export class Mission {
     this.persist(event)
     this.state = applyEvent(this.state, event)
     writeFileAtomic(this.todoFile, renderTodo(this.state))
-    for (const listener of this.listeners) listener(this.state)
+    for (const listener of this.listeners) listener(this.state, event)
   }
 
   private persist(event: MissionEvent): void {
@@ -96,7 +96,7 @@ export class Mission {
     return report
   }
 
-  onChange(listener: (state: MissionState) => void): () => void {
+  onChange(listener: (state: MissionState, event: MissionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }

@@ -6,6 +6,7 @@ export class FakeHost implements MissionHost {
   readonly prompts: PromptRequest[] = []
   readonly aborted: string[] = []
   readonly posts: string[] = []
+  readonly toasts: string[] = []
   private nextId = 0
   private active = 0
   maxActive = 0
@@ -41,5 +42,7 @@ export class FakeHost implements MissionHost {
     return { ok: true, value: undefined }
   }
 
-  toast(): void {}
+  toast(message: string): void {
+    this.toasts.push(message)
+  }
 }
