@@ -49,7 +49,8 @@ export function runMissionTool(deps: CommanderToolDeps) {
       try {
         const state = await finished!
         const summary = missionSummary(state, mission!.reportFile)
-        if (state.status !== "sealed") deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${endSummary(state)}`)
+        // An aborted call has ended its turn already (the user pressed Esc): nothing to fail then.
+        if (state.status !== "sealed" && !context.abort.aborted) deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${endSummary(state)}`)
         // `opencode run` prints the title: it carries the report's place.
         const report = path.relative(state.directory, mission!.reportFile)
         return { title: `${progressLine(state)} · report: ${report}`, output: summary, metadata: { missionId: state.missionId, status: state.status } }

@@ -11,7 +11,8 @@ test("aborting the root session stops the mission and aborts the worker's sessio
   const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
   // The worker's first model call hangs: the abort must reach it through the plugin.
   const hangingWorker = { agent: "worker", replies: [{ tools: [{ name: "write", args: { filePath: "src/sum.js", content: sources.sum } }], delayMs: 60_000 }] }
-  const host = await serveHost(project, sumStatsScenario([onlyA, hangingWorker]))
+  const chat = { agent: "commander", when: "hello", replies: [say("Hello! No mission is running.")] }
+  const host = await serveHost(project, sumStatsScenario([chat, onlyA, hangingWorker]))
   try {
     const root = (await host.client.session.create({ body: { title: "abort test" } })).data!.id
     const command = host.client.session.command({ path: { id: root }, body: { command: "task", arguments: "add a sum function" } })
@@ -38,6 +39,11 @@ test("aborting the root session stops the mission and aborts the worker's sessio
     assert.equal(lastAssistant.error.name, "MessageAbortedError")
     assert.equal(host.model.requests.filter((r) => r.agent === "reviewer").length, 0, "nothing ran after the abort")
     assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*STOPPED\*\*: aborted by the user/)
+
+    // The user pressed Esc and knows: their next message to the commander is answered normally.
+    const next = await host.client.session.prompt({ path: { id: root }, body: { agent: "commander", parts: [{ type: "text", text: "hello" }] } })
+    assert.equal((next.data?.info as { error?: unknown } | undefined)?.error, undefined, JSON.stringify(next.data?.info))
+    assert.ok(host.model.requests.some((r) => r.agent === "commander" && r.lastUserText === "hello"))
   } finally {
     await host.stop()
   }
