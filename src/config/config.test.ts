@@ -47,5 +47,5 @@ test("syntax errors give line and column", () => {
 
 test("the shipped JSON schema is the one the code generates", () => {
   const shipped = JSON.parse(readFileSync(new URL("../../schema/orchestrator.schema.json", import.meta.url), "utf8"))
-  assert.deepEqual(shipped, configJsonSchema())
+  assert.deepEqual(shipped, configJsonSchema(), "schema/orchestrator.schema.json is stale: run `npm run schema`")
 })
