@@ -6,20 +6,14 @@ import { mkdtempSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { startScriptedModel } from "../src/scripted-model/server.js"
-import { isolatedHostEnvironment } from "../src/testing/host-environment.js"
-import { builtPluginPath, hostVersion, opencodeBinary } from "../src/testing/run-host.js"
+import { isolatedHostEnvironment, opencodeBinary } from "../src/testing/host-environment.js"
 
 const runs = Number(process.argv[2] ?? 7)
 const home = mkdtempSync(path.join(os.tmpdir(), "bench-startup-"))
 const model = await startScriptedModel({ scenario: { rules: [], fallback: { text: "ready" } } })
 
 async function timedRun(withPlugin: boolean): Promise<number> {
-  const env = isolatedHostEnvironment({ home, pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
-  if (!withPlugin) {
-    const config = JSON.parse(env.OPENCODE_CONFIG_CONTENT!)
-    config.plugin = []
-    env.OPENCODE_CONFIG_CONTENT = JSON.stringify(config)
-  }
+  const env = isolatedHostEnvironment({ home, modelUrl: model.url, withPlugin })
   const started = performance.now()
   const child = spawn(opencodeBinary(), ["run", "hello"], { cwd: home, env, stdio: "ignore" })
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve))

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs"
-import type { RoleName } from "../config/config.js"
+import { roleNames, type RoleName } from "../config/config.js"
 
 export type PermissionValue = "allow" | "deny" | "ask"
 export type PermissionMap = Record<string, PermissionValue>
 
 export interface AgentDefinition {
   mode: "primary" | "subagent"
-  /** Subagents exist for the engine; hidden keeps them out of the user's @-list and task tool. */
+  /** Subagents exist for the engine; hidden keeps them out of the user's @-list (the task tool: see hideOursFromUserAgents). */
   hidden?: boolean
   description: string
   prompt: string
@@ -23,14 +23,16 @@ export const roleTools: Record<RoleName, string[]> = {
 }
 
 export const allOurTools = Object.values(roleTools).flat()
-const subagentRoles: RoleName[] = ["planner", "worker", "reviewer", "master-reviewer"]
+const subagentRoles = roleNames.filter((role) => role !== "commander")
+const readTools = ["read", "glob", "grep"]
 
 /**
- * The user's top-level permission with our tools denied by default, so the user's own agents are
- * not offered them (all seven cost 742 tokens, o200k, on every request). Only keys for our tools are added,
- * and only where the user has not set them; a plain string permission becomes its equal object.
+ * The user's top-level permission with our tools and subagents denied by default, so the user's
+ * own agents are not offered them (our seven tools cost 742 tokens, o200k, on every request). Only
+ * keys for our names are added, and only where the user has not set them; a plain string
+ * permission becomes its equal object.
  */
-export function withOurToolsHidden(permission: unknown): Record<string, unknown> {
+export function hideOursFromUserAgents(permission: unknown): Record<string, unknown> {
   const base: Record<string, unknown> = typeof permission === "string" ? { "*": permission } : { ...((permission as Record<string, unknown>) ?? {}) }
   for (const tool of allOurTools) if (!(tool in base)) base[tool] = "deny"
   // Nor may their agents delegate to ours (the host's task tool lists subagents it may call).
@@ -40,10 +42,14 @@ export function withOurToolsHidden(permission: unknown): Record<string, unknown>
   base.task = taskRules
   return base
 }
-const readTools = ["read", "glob", "grep"]
 
+const prompts = new Map<RoleName, string>()
+
+/** A role's prompt file, read once per process (the config hook runs once per directory instance). */
 export function rolePrompt(role: RoleName): string {
-  return readFileSync(new URL(`./${role}.txt`, import.meta.url), "utf8")
+  let prompt = prompts.get(role)
+  if (prompt === undefined) prompts.set(role, (prompt = readFileSync(new URL(`./${role}.txt`, import.meta.url), "utf8")))
+  return prompt
 }
 
 /** Read-only roles: everything denied, then reading and their own tools allowed. */
@@ -67,9 +73,8 @@ const descriptions: Record<RoleName, string> = {
 }
 
 export function agentDefinitions(): Record<RoleName, AgentDefinition> {
-  const roles: RoleName[] = ["commander", "planner", "worker", "reviewer", "master-reviewer"]
   return Object.fromEntries(
-    roles.map((role) => [
+    roleNames.map((role) => [
       role,
       {
         mode: role === "commander" ? "primary" : "subagent",

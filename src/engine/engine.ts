@@ -82,7 +82,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   }
 }
 
-export async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string): Promise<void> {
+async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string): Promise<void> {
   const usage = await engine.host.usage(sessionId, directory)
   if (usage) engine.mission.record({ type: "usage-update", sessionId, role, taskId, tokens: usage.tokens, cost: usage.cost })
 }

@@ -1,6 +1,6 @@
 import type { MissionStatus } from "../mission/mission-event.js"
 import type { MissionState } from "../mission/mission-state.js"
-import { recordUsage, type Engine } from "./engine.js"
+import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
 import { planMission } from "./plan-phase.js"
 import { runTasks } from "./run-tasks.js"
@@ -14,29 +14,29 @@ export async function runMission(engine: Engine): Promise<MissionState> {
   const config = mission.config
   try {
     const plan = await planMission(engine)
-    if (mission.stopped) return await endMission(engine, "stopped", stopReason(engine))
-    if (!plan.ok) return await endMission(engine, "failed", plan.error)
+    if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+    if (!plan.ok) return endMission(engine, "failed", plan.error)
 
     for (let round = 1; round <= config.maxMissionRounds; round++) {
       const work = await runTasks(engine)
-      if (mission.stopped) return await endMission(engine, "stopped", stopReason(engine))
-      if (!work.ok) return await endMission(engine, "failed", work.error)
+      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+      if (!work.ok) return endMission(engine, "failed", work.error)
 
       // Barrier: every task is approved. The whole project is verified, then master-reviewed.
       const evidence = await engine.verify(mission.workspace.root)
       mission.record({ type: "verify-end", round, evidence })
       const verdict = await masterReview(engine, evidence)
-      if (mission.stopped) return await endMission(engine, "stopped", stopReason(engine))
+      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
       if (verdict.verdict === "approve") {
         const checked = evidence.length ? `${evidence.length} verification command(s) passed` : "verification turned off"
-        return await endMission(engine, "sealed", `every task approved, ${checked}, master review approved`)
+        return endMission(engine, "sealed", `every task approved, ${checked}, master review approved`)
       }
       if (round === config.maxMissionRounds) break
       mission.record({ type: "tasks-add", round: round + 1, tasks: tasksFromFindings(round + 1, verdict.findings) })
     }
-    return await endMission(engine, "failed", `the master review still rejected after ${config.maxMissionRounds} mission rounds`)
+    return endMission(engine, "failed", `the master review still rejected after ${config.maxMissionRounds} mission rounds`)
   } catch (error) {
-    return await endMission(engine, "failed", `engine error: ${error instanceof Error ? error.message : String(error)}`)
+    return endMission(engine, "failed", `engine error: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
@@ -45,9 +45,8 @@ function stopReason(engine: Engine): string {
   return reason instanceof Error ? reason.message : "stopped"
 }
 
-async function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): Promise<MissionState> {
+function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): MissionState {
   const { mission, host } = engine
-  await recordUsage(engine, mission.state.rootSessionId, mission.workspace.root, "commander")
   mission.record({ type: "mission-end", status, reason })
   mission.writeReport()
   host.toast(`Mission ${status}: ${reason}`, status === "sealed" ? "success" : "error")

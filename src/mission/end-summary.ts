@@ -1,4 +1,5 @@
 import type { MissionState } from "./mission-state.js"
+import { stopReasons } from "./mission-event.js"
 
 /**
  * Why a mission did not seal, in words made only by code: no paths, ids, provider errors or model
@@ -8,7 +9,7 @@ import type { MissionState } from "./mission-state.js"
 export function endSummary(state: MissionState): string {
   if (state.status === "sealed") return "sealed"
   if (state.status === "running") return "still running"
-  if (state.status === "stopped") return state.endReason === "stopped by mission_stop" ? "stopped by mission_stop" : "stopped by the user"
+  if (state.status === "stopped") return state.endReason === stopReasons.missionStop ? stopReasons.missionStop : "stopped by the user"
   const failed = state.tasks.filter((task) => task.status === "failed")
   if (failed.length) return `task ${failed.map((task) => task.id).join(", ")} failed (see the report for the findings)`
   if (state.tasks.length === 0) return "no valid plan (see the report for the problems)"

@@ -1,4 +1,5 @@
 import type { MissionEvent } from "./mission-event.js"
+import { evidenceOutcome } from "./review-policy.js"
 
 /** One human line per journal event, for progress output (demo, CLI, logs). */
 export function eventLine(event: MissionEvent): string | undefined {
@@ -16,7 +17,7 @@ export function eventLine(event: MissionEvent): string | undefined {
     case "work-missing":
       return `task ${event.taskId}: attempt ${event.attempt} failed: ${event.reason}`
     case "verify-end": {
-      const results = event.evidence.map((item) => `${item.command} → ${item.timedOut ? "timeout" : `exit ${item.exitCode}`}`).join(", ") || "no commands"
+      const results = event.evidence.map((item) => `${item.command} → ${evidenceOutcome(item)}`).join(", ") || "no commands"
       return `${event.taskId ? `task ${event.taskId}` : `round ${event.round}`}: verified: ${results}`
     }
     case "review-end":

@@ -34,6 +34,12 @@ export interface TokenUsage {
 
 export type MissionStatus = "running" | "sealed" | "failed" | "stopped"
 
+/** Why a mission stops, when it does not end by itself. Code's words: shown to the user as they are. */
+export const stopReasons = {
+  userAbort: "aborted by the user",
+  missionStop: "stopped by mission_stop",
+} as const
+
 /**
  * Every journal line is one of these; mission state is a pure fold over them.
  * Names are noun-verb, in the order a mission meets them.

@@ -31,6 +31,7 @@ export class SubmissionError extends Error {
 
 export const missionsFolder = path.join(".opencode", "orchestrator")
 
+
 export function newMissionId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)
   return `m-${stamp}-${Math.random().toString(36).slice(2, 6)}`
@@ -49,6 +50,7 @@ export class Mission {
   private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
+  private renderedTodo = ""
 
   constructor(
     readonly id: string,
@@ -78,11 +80,13 @@ export class Mission {
     return this.stopController.signal.aborted
   }
 
-  /** Journals the event (flushed), folds it into state, re-renders TODO.md, tells listeners. */
+  /** Journals the event (flushed), folds it into state, re-renders TODO.md if it changed, tells listeners. */
   record(event: MissionEvent): void {
     this.persist(event)
     this.state = applyEvent(this.state, event)
-    writeFileAtomic(this.todoFile, renderTodo(this.state))
+    const todo = renderTodo(this.state)
+    if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo)
+    this.renderedTodo = todo
     for (const listener of this.listeners) listener(this.state, event)
   }
 

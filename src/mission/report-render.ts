@@ -1,6 +1,7 @@
 import type { RoleName } from "../config/config.js"
 import type { Evidence, TokenUsage } from "./mission-event.js"
 import { emptyUsage, type MissionState } from "./mission-state.js"
+import { evidenceOutcome, evidencePassed } from "./review-policy.js"
 
 export function sumUsage(items: TokenUsage[]): TokenUsage {
   return items.reduce(
@@ -24,15 +25,12 @@ export function usageByRole(state: MissionState): Partial<Record<RoleName, Token
 
 function evidenceRows(evidence: Evidence[]): string[] {
   if (evidence.length === 0) return ["(no verification commands)"]
-  return evidence.map((item) => {
-    const result = item.timedOut ? "timed out" : `exit ${item.exitCode}`
-    return `- \`${item.command}\`: ${result} in ${(item.durationMs / 1000).toFixed(1)} s`
-  })
+  return evidence.map((item) => `- \`${item.command}\`: ${evidenceOutcome(item)} in ${(item.durationMs / 1000).toFixed(1)} s`)
 }
 
 function verificationCell(evidence: Evidence[]): string {
   if (evidence.length === 0) return "—"
-  const failed = evidence.filter((item) => item.timedOut || item.exitCode !== 0)
+  const failed = evidence.filter((item) => !evidencePassed(item))
   return failed.length ? `failed: ${failed.map((item) => `\`${item.command}\``).join(", ")}` : `passed (${evidence.length})`
 }
 
@@ -70,14 +68,11 @@ export function renderReport(state: MissionState): string {
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 
   const byRole = usageByRole(state)
-  const commander = byRole.commander
-  // The commander's turn is still open when the mission ends; the host counts it when it closes.
-  if (commander && commander.input + commander.output === 0) delete byRole.commander
   const total = sumUsage(Object.values(byRole))
   lines.push("", "## Tokens (as reported by the host)", "", "| role | input | output | reasoning | cache read | cache write |", "| --- | --- | --- | --- | --- | --- |")
   for (const [role, usage] of [...Object.entries(byRole), ["total", total] as const])
     lines.push(`| ${role} | ${usage!.input} | ${usage!.output} | ${usage!.reasoning} | ${usage!.cacheRead} | ${usage!.cacheWrite} |`)
-  if (!byRole.commander) lines.push("", "The commander's tokens are not included: its turn was still open when the mission ended.")
+  lines.push("", "The commander's tokens are not included: its turn was still open when the mission ended.")
   lines.push("")
   return lines.join("\n")
 }

@@ -13,6 +13,11 @@ export function evidencePassed(evidence: Evidence): boolean {
   return evidence.exitCode === 0 && !evidence.timedOut
 }
 
+/** How one command ended, in two words: "exit 0", "exit 1", "timed out". */
+export function evidenceOutcome(evidence: Evidence): string {
+  return evidence.timedOut ? "timed out" : `exit ${evidence.exitCode}`
+}
+
 /** A finding for a failed command, with the end of its output: what the worker needs to fix it. */
 export function evidenceFinding(evidence: Evidence): Finding {
   const how = evidence.timedOut ? `timed out after ${Math.round(evidence.durationMs / 1000)} s` : `exited with code ${evidence.exitCode}`

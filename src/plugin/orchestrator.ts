@@ -1,8 +1,9 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { agentDefinitions, taskCommandTemplate, withOurToolsHidden, type AgentDefinition } from "../agents/agents.js"
+import { agentDefinitions, taskCommandTemplate, hideOursFromUserAgents, type AgentDefinition } from "../agents/agents.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
+import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
@@ -44,8 +45,8 @@ export function createOrchestrator() {
           const theirs = (config.agent[name] ?? {}) as Partial<AgentDefinition>
           config.agent[name] = { ...mine, ...theirs, permission: { ...mine.permission, ...theirs.permission } } as never
         }
-        // Our tools exist for our agents only; each of our agents allows its own.
-        config.permission = withOurToolsHidden(config.permission) as typeof config.permission
+        // Our tools and subagents exist for our agents only; each of our agents allows its own tools.
+        config.permission = hideOursFromUserAgents(config.permission) as typeof config.permission
         config.command ??= {}
         config.command.task ??= { template: taskCommandTemplate, description: "Run a verified multi-agent mission", agent: "commander" }
       },
@@ -85,7 +86,7 @@ export function createOrchestrator() {
         } else if (event.type === "session.status") gate.observe(event.properties.sessionID, "busy")
         else if (event.type === "session.error" && event.properties.sessionID && event.properties.error?.name === "MessageAbortedError") {
           const mission = registry.forRoot(event.properties.sessionID)
-          if (mission?.state.status === "running") mission.stop("aborted by the user")
+          if (mission?.state.status === "running") mission.stop(stopReasons.userAbort)
         }
       },
 

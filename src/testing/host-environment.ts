@@ -1,12 +1,33 @@
 import { mkdirSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+const require = createRequire(import.meta.url)
+
+/** The pinned `opencode` binary from our own devDependency `opencode-ai`. */
+export function opencodeBinary(): string {
+  return path.join(path.dirname(require.resolve("opencode-ai/package.json")), "bin", "opencode.exe")
+}
+
+/** The version of the pinned host, from its own package. */
+export function hostVersion(): string {
+  return (require("opencode-ai/package.json") as { version: string }).version
+}
+
+/** The built plugin entry (`dist/index.js`): what users install is what the tests load. */
+export function builtPluginPath(): string {
+  return path.join(packageRoot, "dist", "index.js")
+}
 
 /**
  * The environment that runs the real `opencode` binary isolated and offline: its own HOME and
  * XDG folders, an in-memory database, no downloads, our plugin, and the scripted model as the
- * only provider. Used by the end-to-end tests and the demo.
+ * only provider. Used by the end-to-end tests, the demo and the benchmark (which also runs the host
+ * without the plugin, as its baseline).
  */
-export function isolatedHostEnvironment(options: { home: string; pluginPath: string; modelUrl: string; hostVersion: string }): Record<string, string> {
+export function isolatedHostEnvironment(options: { home: string; modelUrl: string; withPlugin?: boolean }): Record<string, string> {
   const dirs = {
     HOME: path.join(options.home, "home"),
     XDG_CONFIG_HOME: path.join(options.home, "config"),
@@ -17,13 +38,13 @@ export function isolatedHostEnvironment(options: { home: string; pluginPath: str
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true })
   // The host npm-installs its plugin package into every writable config folder, the global one too
   // (64 MB from the registry, ~5 s); seeded, it does not: nothing is downloaded at run time.
-  seedConfigFolder(path.join(dirs.XDG_CONFIG_HOME, "opencode"), options.hostVersion)
+  seedConfigFolder(path.join(dirs.XDG_CONFIG_HOME, "opencode"))
   const config = {
     $schema: "https://opencode.ai/config.json",
     snapshot: false,
     share: "disabled",
     autoupdate: false,
-    plugin: [options.pluginPath],
+    plugin: options.withPlugin === false ? [] : [builtPluginPath()],
     model: "scripted/model",
     small_model: "scripted/model",
     enabled_providers: ["scripted"],
@@ -58,12 +79,12 @@ export function isolatedHostEnvironment(options: { home: string; pluginPath: str
  * Makes an OpenCode config folder (a project's `.opencode/`, or the global one) look installed,
  * so the host skips its automatic `npm install @opencode-ai/plugin` there (which needs the network).
  */
-export function seedConfigFolder(folder: string, hostVersion: string): void {
+export function seedConfigFolder(folder: string, version = hostVersion()): void {
   mkdirSync(path.join(folder, "node_modules"), { recursive: true })
-  const lock = { name: "opencode", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { "@opencode-ai/plugin": hostVersion } } } }
+  const lock = { name: "opencode", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { "@opencode-ai/plugin": version } } } }
   writeFileSync(path.join(folder, "package-lock.json"), JSON.stringify(lock, null, 2))
 }
 
-export function seedOpencodeFolder(projectDirectory: string, hostVersion: string): void {
-  seedConfigFolder(path.join(projectDirectory, ".opencode"), hostVersion)
+export function seedOpencodeFolder(projectDirectory: string): void {
+  seedConfigFolder(path.join(projectDirectory, ".opencode"))
 }

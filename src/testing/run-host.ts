@@ -1,30 +1,7 @@
 import { spawn } from "node:child_process"
-import { createRequire } from "node:module"
-import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { startScriptedModel, type LoggedRequest } from "../scripted-model/server.js"
 import type { Scenario } from "../scripted-model/scenario.js"
-import { isolatedHostEnvironment } from "./host-environment.js"
-
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-
-/** The pinned `opencode` binary from our own devDependency `opencode-ai`. */
-export function opencodeBinary(): string {
-  const require = createRequire(import.meta.url)
-  const manifest = require.resolve("opencode-ai/package.json")
-  return path.join(path.dirname(manifest), "bin", "opencode.exe")
-}
-
-/** The version of the pinned host, from its own package. */
-export function hostVersion(): string {
-  const require = createRequire(import.meta.url)
-  return (require("opencode-ai/package.json") as { version: string }).version
-}
-
-/** The built plugin entry (`dist/index.js`): what users install is what the tests load. */
-export function builtPluginPath(): string {
-  return path.join(packageRoot, "dist", "index.js")
-}
+import { isolatedHostEnvironment, opencodeBinary } from "./host-environment.js"
 
 export interface HostRun {
   exitCode: number | null
@@ -47,7 +24,7 @@ export interface HostRunOptions {
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = isolatedHostEnvironment({ home: options.home, pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
+  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url })
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""

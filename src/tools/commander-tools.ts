@@ -2,6 +2,7 @@ import path from "node:path"
 import { tool } from "@opencode-ai/plugin/tool"
 import { checkedTool } from "./checked-tool.js"
 import { endSummary } from "../mission/end-summary.js"
+import { stopReasons } from "../mission/mission-event.js"
 import type { MissionState } from "../mission/mission-state.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import { progressLine, renderTodo } from "../mission/todo-render.js"
@@ -40,11 +41,15 @@ export function runMissionTool(deps: CommanderToolDeps) {
         }
       }
       mission!.attached = true
-      const show = (state: MissionState) =>
-        context.metadata({ title: progressLine(state), metadata: { missionId: state.missionId, todo: mission!.todoFile } })
+      let shown = ""
+      const show = (state: MissionState) => {
+        const title = progressLine(state)
+        if (title !== shown) context.metadata({ title, metadata: { missionId: state.missionId, todo: mission!.todoFile } })
+        shown = title
+      }
       show(mission!.state)
       const unsubscribe = mission!.onChange(show)
-      const onAbort = () => mission!.stop("aborted by the user")
+      const onAbort = () => mission!.stop(stopReasons.userAbort)
       context.abort.addEventListener("abort", onAbort, { once: true })
       try {
         const state = await finished!
@@ -80,7 +85,7 @@ export function missionStopTool(registry: MissionRegistry) {
     async execute(_args, context) {
       const mission = registry.forRoot(context.sessionID)
       if (!mission || mission.state.status !== "running") return "No running mission in this session."
-      mission.stop("stopped by mission_stop")
+      mission.stop(stopReasons.missionStop)
       return `Stopping mission ${mission.id}; its report will be at ${mission.reportFile}.`
     },
   })

@@ -1,9 +1,9 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import path from "node:path"
 import { call, plan, say, sources, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
-import { missionFolder, sampleProject } from "./e2e-fixture.js"
+import { eventsOf, missionFolder, sampleProject } from "./e2e-fixture.js"
 import { serveHost, waitFor } from "./serve-fixture.js"
 
 test("aborting the root session stops the mission and aborts the worker's session too", async () => {
@@ -21,15 +21,11 @@ test("aborting the root session stops the mission and aborts the worker's sessio
     await host.client.session.abort({ path: { id: root } })
     await command
 
-    const journal = () => {
-      const file = path.join(missionFolder(project), "journal.jsonl")
-      return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line)) : []
-    }
-    const end = await waitFor("mission-end", () => journal().find((e) => e.type === "mission-end"), 15_000)
+    const end = await waitFor("mission-end", () => eventsOf(project, "mission-end")[0], 15_000)
     assert.equal(end.status, "stopped")
     assert.equal(end.reason, "aborted by the user")
 
-    const workerSession = journal().find((e) => e.type === "task-start").sessionId
+    const workerSession = eventsOf(project, "task-start")[0]!.sessionId
     const messages = await waitFor("the worker's aborted message", async () => {
       const data = (await host.client.session.messages({ path: { id: workerSession } })).data ?? []
       const last = data.filter((m) => m.info.role === "assistant").at(-1)

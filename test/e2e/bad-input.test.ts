@@ -4,7 +4,6 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { seedOpencodeFolder } from "../../src/testing/host-environment.js"
-import { hostVersion } from "../../src/testing/run-host.js"
 import { explain, runTask, sampleProject } from "./e2e-fixture.js"
 
 
@@ -19,7 +18,7 @@ test("/task with no mission text: a clear message, nothing started", async () =>
 
 test("a malformed orchestrator.json: the file and keys are named, nothing started or half-written", async () => {
   const project = sampleProject()
-  seedOpencodeFolder(project, hostVersion())
+  seedOpencodeFolder(project)
   writeFileSync(path.join(project, ".opencode", "orchestrator.json"), '{\n  // JSONC is fine; these are not\n  "concurrency": "two",\n  "reviewRounds": 2\n}\n')
   const run = await runTask(project, sumStatsScenario(), ["add", "sums"])
   assert.notEqual(run.exitCode, 0, explain(run))

@@ -4,12 +4,12 @@ import { writeFileSync } from "node:fs"
 import path from "node:path"
 import { call, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { seedOpencodeFolder } from "../../src/testing/host-environment.js"
-import { hostVersion, runHost } from "../../src/testing/run-host.js"
+import { runHost } from "../../src/testing/run-host.js"
 import { explain, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("orchestrator.json is honoured: concurrency 1 runs tasks one by one, and a role's model is used", async () => {
   const project = sampleProject()
-  seedOpencodeFolder(project, hostVersion())
+  seedOpencodeFolder(project)
   writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ concurrency: 1, roles: { reviewer: { model: "scripted/alternate" } } }))
   const twoTasks = { agent: "planner", replies: [call("submit_plan", { tasks: plan.slice(0, 2) }), say("Plan submitted.")] }
   const run = await runTask(project, sumStatsScenario([twoTasks]), ["add", "sum", "and", "product"])

@@ -1,12 +1,10 @@
-import { execFileSync } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
+import type { JournalEntry } from "../../src/mission/mission-event.js"
 import type { Scenario } from "../../src/scripted-model/scenario.js"
 import { runHost, type HostRun } from "../../src/testing/run-host.js"
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+import { createSampleProject, missionFolders, missionJournal } from "../../src/testing/sample-project.js"
 
 /** One isolated HOME for every host run of the suite (prepared once by scripts/run-tests.mjs). */
 export function sharedHome(): string {
@@ -17,13 +15,7 @@ export function sharedHome(): string {
 
 /** A fresh copy of the sample project, committed in its own git repository. */
 export function sampleProject(): string {
-  const project = mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-"))
-  cpSync(path.join(repoRoot, "examples", "sample-project"), project, { recursive: true })
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "ignore" })
-  git("init", "-q", "-b", "main")
-  git("add", "-A")
-  git("-c", "user.email=e2e@example.invalid", "-c", "user.name=e2e", "commit", "-qm", "sample project")
-  return project
+  return createSampleProject(mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-")))
 }
 
 export function runTask(project: string, scenario: Scenario, words: string[]): Promise<HostRun> {
@@ -31,17 +23,23 @@ export function runTask(project: string, scenario: Scenario, words: string[]): P
 }
 
 export function missionFolder(project: string): string {
-  const root = path.join(project, ".opencode", "orchestrator")
-  const missions = existsSync(root) ? readdirSync(root).filter((name) => name.startsWith("m-")) : []
-  if (missions.length !== 1) throw new Error(`expected one mission folder, found ${missions.length}`)
-  return path.join(root, missions[0]!)
+  const folders = missionFolders(project)
+  if (folders.length !== 1) throw new Error(`expected one mission folder, found ${folders.length}`)
+  return folders[0]!
+}
+
+/** The one mission's journal entries. */
+export function journalOf(project: string): JournalEntry[] {
+  return missionJournal(missionFolder(project))
+}
+
+/** The one mission's journal events of one type, typed. */
+export function eventsOf<T extends JournalEntry["type"]>(project: string, type: T): Extract<JournalEntry, { type: T }>[] {
+  return journalOf(project).filter((entry): entry is Extract<JournalEntry, { type: T }> => entry.type === type)
 }
 
 export function readJournalTypes(project: string): string[] {
-  return readFileSync(path.join(missionFolder(project), "journal.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line).type)
+  return journalOf(project).map((entry) => entry.type)
 }
 
 /** A failure message with what the host printed, for diagnosis. */

@@ -3,14 +3,9 @@ import assert from "node:assert/strict"
 import { readFileSync } from "node:fs"
 import path from "node:path"
 import { call, plan, say, sources, sumStatsScenario, workerRule } from "../../src/demo/sum-stats-scenario.js"
-import type { LoggedRequest } from "../../src/scripted-model/server.js"
-import { messageText } from "../../src/scripted-model/request-facts.js"
-import { explain, missionFolder, runTask, sampleProject } from "./e2e-fixture.js"
+import { eventsOf, explain, runTask, sampleProject } from "./e2e-fixture.js"
 
 const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
-const lastUserText = (request: LoggedRequest) => messageText([...request.messages].reverse().find((m) => m.role === "user")!)
-const journal = (project: string) =>
-  readFileSync(path.join(missionFolder(project), "journal.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
 
 test("a reviewer's rejection reaches the same worker session, which fixes it and is approved", async () => {
   const finding = "sum must be covered by a test for an empty list"
@@ -23,10 +18,10 @@ test("a reviewer's rejection reaches the same worker session, which fixes it and
 
   const secondAttempt = run.requests.find((r) => r.agent === "worker" && r.task === "A" && r.attempt === 2 && r.step === 0)
   assert.ok(secondAttempt, explain(run))
-  assert.match(lastUserText(secondAttempt), new RegExp(`test/sum.test.js: ${finding}`))
+  assert.match(secondAttempt.lastUserText, new RegExp(`test/sum.test.js: ${finding}`))
   const firstAttempt = run.requests.find((r) => r.agent === "worker" && r.task === "A" && r.attempt === 1)!
   assert.equal(secondAttempt.sessionId, firstAttempt.sessionId, "the retry goes to the same worker session")
-  const reviews = journal(project).filter((e) => e.type === "review-end")
+  const reviews = eventsOf(project, "review-end")
   assert.deepEqual(reviews.map((e) => e.verdict), ["reject", "approve"])
 })
 
@@ -39,14 +34,14 @@ test("failing evidence overrules a reviewer's approve; the worker fixes the code
   ]), ["add", "a", "sum", "function"])
   assert.equal(run.exitCode, 0, explain(run))
 
-  const reviews = journal(project).filter((e) => e.type === "review-end")
+  const reviews = eventsOf(project, "review-end")
   assert.equal(reviews.length, 2)
-  assert.deepEqual([reviews[0].modelVerdict, reviews[0].verdict, reviews[0].overruled], ["approve", "reject", true])
-  assert.deepEqual([reviews[1].verdict, reviews[1].overruled], ["approve", false])
-  const verifications = journal(project).filter((e) => e.type === "verify-end" && e.taskId === "A")
-  assert.deepEqual(verifications.map((e) => e.evidence[0].exitCode), [1, 0], "the real npm test failed, then passed")
+  assert.deepEqual([reviews[0]!.modelVerdict, reviews[0]!.verdict, reviews[0]!.overruled], ["approve", "reject", true])
+  assert.deepEqual([reviews[1]!.verdict, reviews[1]!.overruled], ["approve", false])
+  const verifications = eventsOf(project, "verify-end").filter((e) => e.taskId === "A")
+  assert.deepEqual(verifications.map((e) => e.evidence[0]!.exitCode), [1, 0], "the real npm test failed, then passed")
 
   const retry = run.requests.find((r) => r.agent === "worker" && r.task === "A" && r.attempt === 2 && r.step === 0)!
-  assert.match(lastUserText(retry), /verification `npm test` exited with code 1/)
+  assert.match(retry.lastUserText, /verification `npm test` exited with code 1/)
   assert.equal(readFileSync(path.join(project, "src/sum.js"), "utf8"), sources.sum)
 })

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { createOpencodeClient } from "@opencode-ai/sdk"
 import { startScriptedModel, type ScriptedModelServer } from "../../src/scripted-model/server.js"
 import type { Scenario } from "../../src/scripted-model/scenario.js"
-import { isolatedHostEnvironment } from "../../src/testing/host-environment.js"
-import { builtPluginPath, hostVersion, opencodeBinary } from "../../src/testing/run-host.js"
+import { isolatedHostEnvironment, opencodeBinary } from "../../src/testing/host-environment.js"
 import { sharedHome } from "./e2e-fixture.js"
 
 export interface ServedHost {
@@ -16,7 +15,7 @@ export interface ServedHost {
 /** `opencode serve` on a project, as the TUI and IDEs use it, with the scripted model. */
 export async function serveHost(project: string, scenario: Scenario): Promise<ServedHost> {
   const model = await startScriptedModel({ scenario })
-  const env = isolatedHostEnvironment({ home: sharedHome(), pluginPath: builtPluginPath(), modelUrl: model.url, hostVersion: hostVersion() })
+  const env = isolatedHostEnvironment({ home: sharedHome(), modelUrl: model.url })
   const child: ChildProcess = spawn(opencodeBinary(), ["serve", "--hostname", "127.0.0.1", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""
   const url = await new Promise<string>((resolve, reject) => {

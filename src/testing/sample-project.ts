@@ -1,0 +1,31 @@
+import { execFileSync } from "node:child_process"
+import { cpSync, existsSync, readdirSync } from "node:fs"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { readJournal } from "../mission/journal.js"
+import type { JournalEntry } from "../mission/mission-event.js"
+import { missionsFolder } from "../mission/mission.js"
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+
+/** Copies `examples/sample-project` to `directory` and commits it in a git repository of its own. */
+export function createSampleProject(directory: string): string {
+  cpSync(path.join(packageRoot, "examples", "sample-project"), directory, { recursive: true })
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: directory, stdio: "ignore" })
+  git("init", "-q", "-b", "main")
+  git("add", "-A")
+  git("-c", "user.email=sample@example.invalid", "-c", "user.name=sample", "commit", "-qm", "sample project")
+  return directory
+}
+
+/** The mission folders the plugin made in a project. */
+export function missionFolders(project: string): string[] {
+  const root = path.join(project, missionsFolder)
+  return existsSync(root) ? readdirSync(root).filter((name) => name.startsWith("m-")).map((name) => path.join(root, name)) : []
+}
+
+/** A mission's journal entries so far (a line still being written is left out). */
+export function missionJournal(folder: string): JournalEntry[] {
+  const file = path.join(folder, "journal.jsonl")
+  return existsSync(file) ? readJournal(file).entries : []
+}
