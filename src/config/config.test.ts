@@ -49,3 +49,13 @@ test("the shipped JSON schema is the one the code generates", () => {
   const shipped = JSON.parse(readFileSync(new URL("../../schema/orchestrator.schema.json", import.meta.url), "utf8"))
   assert.deepEqual(shipped, configJsonSchema(), "schema/orchestrator.schema.json is stale: run `npm run schema`")
 })
+
+test("a config that cannot be read is an error naming the file, not a default", async () => {
+  const { mkdtempSync, mkdirSync } = await import("node:fs")
+  const os = await import("node:os")
+  const path = await import("node:path")
+  const { loadConfig } = await import("./config.js")
+  const project = mkdtempSync(path.join(os.tmpdir(), "config-"))
+  mkdirSync(path.join(project, ".opencode", "orchestrator.json"), { recursive: true }) // a folder where the file should be
+  assert.throws(() => loadConfig(project), (error: unknown) => error instanceof ConfigError && error.message === ".opencode/orchestrator.json: cannot read it (EISDIR)")
+})

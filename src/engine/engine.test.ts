@@ -1,9 +1,9 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import type { PromptRequest } from "../host/mission-host.js"
+import type { HostResult, PromptRequest } from "../host/mission-host.js"
 import type { PlannedTask } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { SubmissionError } from "../mission/mission.js"
@@ -157,4 +157,70 @@ test("missing verification commands stop the mission before it starts", async ()
   const host = new FakeHost(async () => {})
   await assert.rejects(startMission({ registry, host, directory: project({}), rootSessionId: "s", goal: "x" }), /No verification command found/)
   assert.equal(host.prompts.length, 0)
+})
+
+test("start refusals: an overlong goal, and a second mission in a session whose mission still runs", async () => {
+  const registry = new MissionRegistry()
+  let release!: () => void
+  const host = new FakeHost(() => new Promise<void>((resolve) => (release = resolve)))
+  const directory = project()
+  await assert.rejects(startMission({ registry, host, directory, rootSessionId: "s", goal: "x".repeat(4001) }), /longer than 4000 characters/)
+  const first = await startMission({ registry, host, directory, rootSessionId: "s", goal: "one" })
+  await assert.rejects(startMission({ registry, host, directory, rootSessionId: "s", goal: "two" }), /A mission is still running in this session/)
+  first.mission.stop("test over")
+  release()
+  assert.equal((await first.finished).status, "stopped")
+})
+
+test("a child whose model call fails: the attempt fails with the host's error, the next attempt runs", async () => {
+  let failed = false
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    if (request.agent === "worker" && !failed) {
+      failed = true
+      return { ok: false, error: "APIError: provider said no" }
+    }
+    await cooperative([task("A")])(request, registry)
+  })
+  const started = await startMission({ registry, host, directory: project(), rootSessionId: "s", goal: "x" })
+  const state = await started.finished
+  assert.equal(state.status, "sealed")
+  assert.equal(state.tasks[0]!.attempts, 2)
+  assert.match(host.prompts.filter((p) => p.agent === "worker")[1]!.text, /the worker session failed: APIError: provider said no/)
+})
+
+test("a reviewer that never gives a verdict is a rejection, never an approval", async () => {
+  let reviews = 0
+  const silentFirstReviewer: Turn = (request, registry) => {
+    if (request.agent === "reviewer" && ++reviews <= 2) return // the review and its one reminder
+    return cooperative([task("A")])(request, registry)
+  }
+  const { state, host } = await run(silentFirstReviewer)
+  assert.equal(state.status, "sealed")
+  assert.equal(state.tasks[0]!.attempts, 2)
+  assert.match(host.prompts.filter((p) => p.agent === "worker")[1]!.text, /the reviewer returned no verdict/)
+})
+
+test("a worker session that cannot be created fails its task and the mission", async () => {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => cooperative([task("A")])(request, registry))
+  const create = host.createSession.bind(host)
+  host.createSession = async (parentId: string, title: string): Promise<HostResult<string>> =>
+    title.startsWith("Task ") ? { ok: false, error: "session.create failed: no room" } : create(parentId, title)
+  const state = await (await startMission({ registry, host, directory: project(), rootSessionId: "s", goal: "x" })).finished
+  assert.equal(state.status, "failed")
+  assert.equal(state.tasks[0]!.failReason, "session.create failed: no room")
+})
+
+test("an exception inside the engine ends the mission failed, with its report", async () => {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async () => {})
+  host.createSession = async () => {
+    throw new Error("disk on fire")
+  }
+  const started = await startMission({ registry, host, directory: project(), rootSessionId: "s", goal: "x" })
+  const state = await started.finished
+  assert.equal(state.status, "failed")
+  assert.equal(state.endReason, "engine error: disk on fire")
+  assert.match(readFileSync(started.mission.reportFile, "utf8"), /\*\*FAILED\*\*: engine error: disk on fire/)
 })

@@ -63,3 +63,14 @@ test("the user's agents may not delegate to our subagents; their own task rules 
   for (const role of ["planner", "worker", "reviewer", "master-reviewer"]) assert.equal(fresh.agent[role].hidden, true)
   assert.equal(fresh.agent.commander.hidden, undefined)
 })
+
+test("a start error fails the commander's turn, retries included, until the session goes idle", async () => {
+  const hooks = await createOrchestrator().instance(input)
+  await hooks["command.execute.before"]!({ command: "task", sessionID: "ses_root", arguments: "   " }, { parts: [] })
+  const call = (agent: string) => hooks["chat.params"]!({ sessionID: "ses_root", agent } as never, {} as never)
+  await assert.doesNotReject(call("title"), "other agents' calls are untouched")
+  await assert.rejects(call("commander"), /^Error: No mission given\. Usage: \/task/)
+  await assert.rejects(call("commander"), /No mission given/, "a host retry fails the same way")
+  await hooks.event!({ event: { type: "session.status", properties: { sessionID: "ses_root", status: { type: "idle" } } } as never })
+  await assert.doesNotReject(call("commander"), "the user's next message runs normally")
+})

@@ -7,7 +7,7 @@ import path from "node:path"
 import { startMission } from "../engine/start-mission.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { FakeHost } from "../testing/fake-host.js"
-import { missionStatusTool, missionStopTool } from "./commander-tools.js"
+import { missionStatusTool, missionStopTool, runMissionTool } from "./commander-tools.js"
 import { submitPlanTool, submitReviewTool, submitWorkTool } from "./submission-tools.js"
 
 const context = (sessionID: string) => ({ sessionID }) as ToolContext
@@ -51,4 +51,18 @@ test("mission_status shows the root session's TODO; mission_stop stops its missi
   assert.equal(state.endReason, "stopped by mission_stop")
   assert.deepEqual(host.aborted, [host.prompts[0]!.sessionId], "the planner's open turn was aborted")
   assert.equal(await stop.execute({}, context("ses_root")), "No running mission in this session.")
+})
+
+test("run_mission that cannot start a mission refuses, and ends the commander's turn with the reason", async () => {
+  const unsealed: string[] = []
+  const runMission = runMissionTool({
+    registry: new MissionRegistry(),
+    start: async () => {
+      throw new Error("No verification command found")
+    },
+    finished: () => undefined,
+    onUnsealed: (_session, message) => unsealed.push(message),
+  })
+  await assert.rejects(runMission.execute({ goal: "x" }, { ...context("ses_root"), abort: new AbortController().signal } as ToolContext), /No verification command found/)
+  assert.deepEqual(unsealed, ["No verification command found"])
 })
