@@ -20,8 +20,23 @@ test("empty config gives the documented defaults", () => {
   const config = parseConfig("{}", file)
   assert.deepEqual(
     { ...config },
-    { concurrency: 3, maxReviewRounds: 3, maxMissionRounds: 3, maxPlanAttempts: 3, verifyTimeoutSeconds: 300, roles: {} },
+    {
+      concurrency: 3,
+      maxReviewRounds: 3,
+      maxMissionRounds: 3,
+      maxPlanAttempts: 3,
+      verifyTimeoutSeconds: 300,
+      roles: {},
+      worktrees: { enabled: true, includeUncommitted: true, link: ["node_modules"], copy: [".env"], setup: [], land: "auto", keep: false },
+    },
   )
+})
+
+test("worktree paths must stay inside the project, and land is auto or branch", () => {
+  const problems = problemsOf('{"worktrees": {"link": ["../elsewhere"], "copy": ["/etc/passwd"], "land": "merge", "keep": "yes"}}')
+  assert.equal(problems.length, 4, problems.join("\n"))
+  for (const pattern of [/"worktrees\.link\.0".*inside the project/, /"worktrees\.copy\.0".*inside the project/, /"worktrees\.land"/, /"worktrees\.keep"/])
+    assert.ok(problems.some((problem) => pattern.test(problem)), `${pattern} in ${problems.join("; ")}`)
 })
 
 test("JSONC comments and trailing commas are accepted", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser"
 import { z } from "zod"
+import { filePathProblem } from "../mission/plan-validation.js"
 
 export const roleNames = ["commander", "planner", "worker", "reviewer", "master-reviewer"] as const
 export type RoleName = (typeof roleNames)[number]
@@ -12,6 +13,22 @@ const modelId = z
   .describe('Model for this role as "provider/model"; unset uses the host\'s model.')
 
 const RoleSettings = z.strictObject({ model: modelId.optional() })
+
+const relativePath = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((value) => !filePathProblem(value) && value !== "." && !value.startsWith("./.."), "expected a path inside the project")
+
+const Worktrees = z.strictObject({
+  enabled: z.boolean().default(true).describe("Every writing task works in its own git worktree. false: tasks share the project's tree (tasks with shared files are kept apart)."),
+  includeUncommitted: z.boolean().default(true).describe("The mission starts from your uncommitted changes too (a commit made without touching your index or tree)."),
+  link: z.array(relativePath).max(50).default(["node_modules"]).describe("Paths symlinked from your checkout into each worktree, when they exist there."),
+  copy: z.array(relativePath).max(50).default([".env"]).describe("Paths copied from your checkout into each worktree, when they exist there."),
+  setup: z.array(z.string().min(1).max(2000)).max(20).default([]).describe("Shell commands run in each new worktree after link and copy (e.g. \"npm ci\")."),
+  land: z.enum(["auto", "branch"]).default("auto").describe("auto: at seal, fast-forward your checkout when nothing of yours would be overwritten, else keep the mission branch. branch: always keep the branch."),
+  keep: z.boolean().default(false).describe("Keep worktrees and task branches after the mission (for inspection)."),
+})
 
 export const OrchestratorConfig = z.strictObject({
   $schema: z.string().optional(),
@@ -25,6 +42,7 @@ export const OrchestratorConfig = z.strictObject({
   maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
   verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
+  worktrees: Worktrees.default(Worktrees.parse({})),
   roles: z.strictObject(Object.fromEntries(roleNames.map((role) => [role, RoleSettings.optional()]))).default({}),
 })
 export type OrchestratorConfig = z.infer<typeof OrchestratorConfig> & {

@@ -41,6 +41,11 @@ export function retryMessage(task: TaskState, attempt: number): string {
   return [taskHeader(task.id, attempt), "Your previous attempt was rejected. Fix every finding, then call submit_work again:", bullet(task.findings.map(findingLine))].join("\n")
 }
 
+/** After a merge sent an approved attempt back: the findings carry the conflict or the failing evidence. */
+export function mergeRetryMessage(task: TaskState, attempt: number): string {
+  return [taskHeader(task.id, attempt), "Your approved change could not be merged into the mission branch:", ...task.findings.map(findingLine)].join("\n")
+}
+
 export function workReminder(task: TaskState, attempt: number): string {
   return `${taskHeader(task.id, attempt)}\nYou stopped without calling submit_work. Finish the task, then call submit_work.`
 }

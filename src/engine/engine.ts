@@ -1,5 +1,5 @@
 import type { RoleName } from "../config/config.js"
-import type { MissionHost } from "../host/mission-host.js"
+import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
@@ -13,10 +13,15 @@ export interface Engine {
   /** Child sessions whose prompt is in flight, so a stop can abort them (the host does not). */
   live: Map<string, string>
   verify(directory: string): Promise<Evidence[]>
+  /** Runs merges one at a time: the merge train. */
+  mergeTrain<T>(work: () => Promise<T>): Promise<T>
+  /** Directories whose host instance was seen to have our agents. */
+  checkedDirectories: Set<string>
 }
 
 export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
   let queue: Promise<unknown> = Promise.resolve()
+  let train: Promise<unknown> = Promise.resolve()
   const live = new Map<string, string>()
   mission.stopController.signal.addEventListener("abort", () => {
     for (const [sessionId, directory] of live) void host.abort(sessionId, directory)
@@ -26,6 +31,12 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     host,
     registry,
     live,
+    checkedDirectories: new Set([mission.workspace.root]),
+    mergeTrain(work) {
+      const run = train.then(work)
+      train = run.catch(() => undefined)
+      return run
+    },
     // One verification at a time: parallel test runs in one tree would disturb each other.
     verify(directory) {
       const run = queue.then(() =>
@@ -37,10 +48,23 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
   }
 }
 
-export async function openChildSession(engine: Engine, role: RoleName, title: string, directory: string, taskId?: string) {
+/**
+ * A child session in `directory`. A worktree is a host instance of its own: our agents exist
+ * there only if the config that loads this plugin is visible from it, so that is checked first.
+ */
+export async function openChildSession(engine: Engine, role: RoleName, title: string, directory: string, taskId?: string): Promise<HostResult<string>> {
+  if (!engine.checkedDirectories.has(directory)) {
+    const agents = await engine.host.agentNames(directory)
+    if (agents.ok && !agents.value.includes(role)) return { ok: false, error: missingAgentsMessage(directory) }
+    if (agents.ok) engine.checkedDirectories.add(directory)
+  }
   const created = await engine.host.createSession(engine.mission.state.rootSessionId, title, directory)
   if (created.ok) engine.registry.bind(created.value, { mission: engine.mission, role, taskId })
   return created
+}
+
+export function missingAgentsMessage(directory: string): string {
+  return `the orchestrator's agents are not loaded in ${directory}: OpenCode does not see the config that loads this plugin from a worktree. Commit that config, load the plugin from your global config, or keep "worktrees": { "includeUncommitted": true }.`
 }
 
 export interface AskOptions {

@@ -9,7 +9,7 @@ import { askForSubmission, openChildSession, type Engine } from "./engine.js"
 export async function masterReview(engine: Engine, evidence: Evidence[]): Promise<ReviewDecision> {
   const { mission } = engine
   const round = mission.state.round
-  const directory = mission.workspace.root
+  const directory = mission.workspace.missionDirectory
   const session = await openChildSession(engine, "master-reviewer", `Master review · round ${round}`, directory)
   const files = mission.state.tasks.flatMap((task) => [...task.files, ...task.touchedFiles])
   const outcome = session.ok
@@ -18,7 +18,7 @@ export async function masterReview(engine: Engine, evidence: Evidence[]): Promis
         directory,
         role: "master-reviewer",
         kind: "verdict",
-        text: verdictMessage(mission.state, await mission.workspace.diff(files, 48_000), evidence),
+        text: verdictMessage(mission.state, await mission.workspace.missionDiff(files, 48_000), evidence),
         reminder: verdictReminder("verdict"),
       })
     : { submitted: false as const, reason: session.error }

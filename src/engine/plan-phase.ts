@@ -10,7 +10,7 @@ import type { PhaseOutcome } from "./run-tasks.js"
  */
 export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   const { mission } = engine
-  const directory = mission.workspace.root
+  const directory = mission.workspace.missionDirectory
   const session = await openChildSession(engine, "planner", "Plan", directory)
   if (!session.ok) return { ok: false, error: session.error }
   const scan = scanProject(directory)

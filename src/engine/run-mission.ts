@@ -22,8 +22,8 @@ export async function runMission(engine: Engine): Promise<MissionState> {
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
       if (!work.ok) return endMission(engine, "failed", work.error)
 
-      // Barrier: every task is approved. The whole project is verified, then master-reviewed.
-      const evidence = await engine.verify(mission.workspace.root)
+      // Barrier: every task is approved (and merged). The whole project is verified, then master-reviewed.
+      const evidence = await missionEvidence(engine)
       mission.record({ type: "verify-end", round, evidence })
       const verdict = await masterReview(engine, evidence)
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
@@ -40,13 +40,28 @@ export async function runMission(engine: Engine): Promise<MissionState> {
   }
 }
 
+/** Verification of the mission's tree; the merge train's run is reused when it verified this very commit. */
+async function missionEvidence(engine: Engine) {
+  const { workspace, state } = engine.mission
+  const head = await workspace.missionHead()
+  if (head && state.verifiedHead?.commit === head) return state.verifiedHead.evidence
+  return engine.verify(workspace.missionDirectory)
+}
+
 function stopReason(engine: Engine): string {
   const reason = engine.mission.stopController.signal.reason
   return reason instanceof Error ? reason.message : "stopped"
 }
 
-function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): MissionState {
+/** Lands the result (when sealed) and cleans up the workspace, then ends the mission. */
+async function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): Promise<MissionState> {
   const { mission, host } = engine
+  try {
+    const { landing, detail, command, keptBranches, keptWorktrees } = await mission.workspace.close(status === "sealed")
+    mission.record({ type: "workspace-close", landing, detail, ...(command ? { command } : {}), keptBranches, keptWorktrees })
+  } catch (error) {
+    mission.record({ type: "workspace-close", landing: "branch", detail: `cleanup failed: ${error instanceof Error ? error.message : String(error)}`, keptBranches: [], keptWorktrees: [] })
+  }
   mission.record({ type: "mission-end", status, reason })
   mission.writeReport()
   host.toast(`Mission ${status}: ${reason}`, status === "sealed" ? "success" : "error")

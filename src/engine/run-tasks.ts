@@ -14,7 +14,7 @@ export async function runTasks(engine: Engine): Promise<PhaseOutcome> {
   while (!mission.stopped) {
     const anyFailed = mission.state.tasks.some((task) => task.status === "failed")
     if (!anyFailed) {
-      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), mission.config.concurrency, mission.workspace.exclusiveFiles)
+      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), mission.config.concurrency, !mission.workspace.isolated)
       for (const task of ready) {
         const run = runTask(engine, task.id)
           .catch((error: unknown) => mission.record({ type: "task-fail", taskId: task.id, reason: `engine error: ${String(error)}` }))

@@ -6,7 +6,7 @@ import { Mission, newMissionId } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { detectVerifyCommands } from "../project/project-scan.js"
-import { SharedWorkspace } from "../workspace/workspace.js"
+import { openWorkspace } from "../workspace/open-workspace.js"
 import { createEngine } from "./engine.js"
 import { runMission } from "./run-mission.js"
 
@@ -57,14 +57,17 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
       'No verification command found (no test script detected). Add "verify": ["<your test command>"] to .opencode/orchestrator.json, or "verify": [] to run without verification.',
     )
 
-  const workspace = await SharedWorkspace.open(request.directory)
   const missionId = newMissionId()
+  const workspace = await openWorkspace(request.directory, missionId, config)
+  // Without the id: the host retries a failed turn whose text carries digits like a status code.
+  if (!workspace.ok) throw new MissionStartError(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
   const mission = new Mission(
     missionId,
     { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands },
     config,
-    workspace,
+    workspace.value,
   )
+  mission.record({ type: "workspace-open", ...workspace.value.opening })
   request.registry.add(mission)
   request.host.toast(`Mission ${missionId} started`, "info")
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.

@@ -1,8 +1,10 @@
 import type { Verdict } from "../mission/mission.js"
 import type { TaskState } from "../mission/mission-state.js"
 import { decideReview, nextStepAfterReject } from "../mission/review-policy.js"
-import { retryMessage, reviewMessage, verdictReminder, workMessage, workReminder } from "./child-prompts.js"
+import type { TaskTree } from "../workspace/workspace.js"
+import { mergeRetryMessage, retryMessage, reviewMessage, verdictReminder, workMessage, workReminder } from "./child-prompts.js"
 import { askForSubmission, openChildSession, type Engine } from "./engine.js"
+import { integrateTask } from "./merge-train.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
   const task = engine.mission.state.tasks.find((item) => item.id === taskId)
@@ -10,20 +12,41 @@ function taskOf(engine: Engine, taskId: string): TaskState {
   return task
 }
 
+/** A fresh tree for the task on the mission's current head; a provisioning failure fails the task. */
+async function provision(engine: Engine, taskId: string, attempt: number): Promise<TaskTree | undefined> {
+  const { mission } = engine
+  const tree = await mission.workspace.openTask(taskId)
+  if (!tree.ok) {
+    mission.record({ type: "task-fail", taskId, reason: tree.error })
+    return undefined
+  }
+  const { directory, branch, base, createMs, prepareMs } = tree.value
+  if (branch && base) mission.record({ type: "worktree-ready", taskId, attempt, directory, branch, base, createMs, prepareMs })
+  return tree.value
+}
+
 /**
- * One task to its end: work → verify → review, repeated with the findings in the same worker
- * session, at most `maxReviewRounds` attempts. Ends approved or failed (or at a stop).
+ * One task to its end: work → commit → verify → review, repeated with the findings in the same
+ * worker session, at most `maxReviewRounds` attempts. With worktrees an approved attempt is then
+ * merged into the mission branch; a conflict or a failing merge sends it back, in a fresh tree on
+ * the new head, as another attempt. Ends approved (and merged) or failed (or at a stop).
  */
 export async function runTask(engine: Engine, taskId: string): Promise<void> {
   const { mission } = engine
-  const workspace = mission.workspace
+  const { workspace } = mission
   const maxRounds = mission.config.maxReviewRounds
-  const directory = workspace.taskDirectory(taskId)
+  const firstAttempt = taskOf(engine, taskId).attempts + 1
+  const tree = await provision(engine, taskId, firstAttempt)
+  if (!tree) return
+  const directory = tree.directory
   const worker = await openChildSession(engine, "worker", `Task ${taskId}: ${taskOf(engine, taskId).title}`, directory, taskId)
   if (!worker.ok) return mission.record({ type: "task-fail", taskId, reason: worker.error })
 
-  for (let attempt = taskOf(engine, taskId).attempts + 1; attempt <= maxRounds; attempt++) {
+  let sentBackByMerge = false
+  for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
+    // The same directory, reset to the new head: the worker's session stays bound to it.
+    if (sentBackByMerge && !(await provision(engine, taskId, attempt))) return
     mission.record({ type: "task-start", taskId, attempt, sessionId: worker.value })
     const task = taskOf(engine, taskId)
     const work = await askForSubmission<string>(engine, {
@@ -33,19 +56,25 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: attempt === 1 ? workMessage(task, attempt, mission.state.verifyCommands) : retryMessage(task, attempt),
+      text: attempt === 1 ? workMessage(task, attempt, mission.state.verifyCommands) : sentBackByMerge ? mergeRetryMessage(task, attempt) : retryMessage(task, attempt),
       reminder: workReminder(task, attempt),
     })
     if (mission.stopped) return
+    sentBackByMerge = false
     if (!work.submitted) {
       mission.record({ type: "work-missing", taskId, attempt, reason: work.reason })
       if (attempt === maxRounds) mission.record({ type: "task-fail", taskId, reason: `no work submitted in ${attempt} attempts: ${work.reason}` })
       continue
     }
+    if (workspace.isolated) {
+      const commit = await workspace.commitTask(taskId, `${taskId}: ${task.title} (attempt ${attempt})`)
+      if (!commit.ok) return mission.record({ type: "task-fail", taskId, reason: `committing the work failed: ${commit.error}` })
+      mission.record({ type: "work-commit", taskId, attempt, commit: commit.value.commit, files: commit.value.files })
+    }
 
     const evidence = await engine.verify(directory)
     mission.record({ type: "verify-end", taskId, attempt, evidence })
-    const review = await reviewTask(engine, taskId, attempt, work.value)
+    const review = await reviewTask(engine, taskId, attempt, work.value, directory)
     if (mission.stopped) return
     const decision = decideReview(review.submitted ? review.value.verdict : "none", review.submitted ? review.value.findings : [], evidence)
     mission.record({
@@ -58,7 +87,18 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       overruled: decision.overruled,
       findings: decision.findings,
     })
-    if (decision.verdict === "approve") return mission.record({ type: "task-approve", taskId, attempt })
+    if (decision.verdict === "approve") {
+      if (!workspace.isolated || (await integrateTask(engine, taskId, attempt))) {
+        mission.record({ type: "task-approve", taskId, attempt })
+        return workspace.releaseTask(taskId)
+      }
+      if (attempt === maxRounds) {
+        const first = taskOf(engine, taskId).findings[0]?.message.split("\n")[0] ?? "not merged"
+        return mission.record({ type: "task-fail", taskId, reason: `approved, but not merged in ${maxRounds} attempts; last: ${first}` })
+      }
+      sentBackByMerge = true
+      continue
+    }
     if (nextStepAfterReject(attempt, maxRounds) === "fail") {
       const first = decision.findings[0]?.message.split("\n")[0] ?? "rejected"
       return mission.record({ type: "task-fail", taskId, reason: `rejected in all ${maxRounds} review rounds; last finding: ${first}` })
@@ -66,12 +106,11 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   }
 }
 
-async function reviewTask(engine: Engine, taskId: string, attempt: number, summary: string) {
+async function reviewTask(engine: Engine, taskId: string, attempt: number, summary: string, directory: string) {
   const task = taskOf(engine, taskId)
-  const directory = engine.mission.workspace.taskDirectory(taskId)
   const session = await openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId)
   if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "" }
-  const diff = await engine.mission.workspace.diff([...task.files, ...task.touchedFiles])
+  const diff = await engine.mission.workspace.taskDiff(taskId, [...task.files, ...task.touchedFiles])
   const outcome = await askForSubmission<Verdict>(engine, {
     sessionId: session.value,
     directory,

@@ -24,5 +24,7 @@ export interface MissionHost {
   usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined>
   /** Shows a message to the user without a model call, once the session is idle. */
   post(sessionId: string, directory: string, text: string): Promise<HostResult<void>>
+  /** The agents the host instance of `directory` has. */
+  agentNames(directory: string): Promise<HostResult<string[]>>
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void
 }

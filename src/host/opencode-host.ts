@@ -99,6 +99,16 @@ export class OpencodeHost implements MissionHost {
     }
   }
 
+  async agentNames(directory: string): Promise<HostResult<string[]>> {
+    try {
+      const result = await this.client.app.agents({ query: { directory } })
+      if (!result.data) return { ok: false, error: `app.agents failed: ${errorText(result.error)}` }
+      return { ok: true, value: result.data.map((agent) => agent.name) }
+    } catch (error) {
+      return { ok: false, error: `app.agents failed: ${errorText(error)}` }
+    }
+  }
+
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void {
     this.client.tui.showToast({ body: { title: "Orchestrator", message, variant } }).catch(() => {})
   }

@@ -1,4 +1,5 @@
 import type { RoleName } from "../config/config.js"
+import type { WorkspaceClosing, WorkspaceOpening } from "../workspace/workspace.js"
 
 export interface PlannedTask {
   id: string
@@ -32,6 +33,9 @@ export interface TokenUsage {
   cacheWrite: number
 }
 
+/** How merging an approved task into the mission branch ended. Anything but "merged" sends it back. */
+export type MergeOutcome = "merged" | "conflict" | "verify-fail" | "error"
+
 export type MissionStatus = "running" | "sealed" | "failed" | "stopped"
 
 /** Why a mission stops, when it does not end by itself. Code's words: shown to the user as they are. */
@@ -46,18 +50,24 @@ export const stopReasons = {
  */
 export type MissionEvent =
   | { type: "mission-start"; missionId: string; goal: string; rootSessionId: string; directory: string; verifyCommands: string[] }
+  | ({ type: "workspace-open" } & WorkspaceOpening)
   | { type: "plan-reject"; attempt: number; problems: string[] }
   | { type: "plan-accept"; attempt: number; tasks: PlannedTask[] }
   | { type: "task-start"; taskId: string; attempt: number; sessionId: string }
+  | { type: "worktree-ready"; taskId: string; attempt: number; directory: string; branch: string; base: string; createMs: number; prepareMs: number }
   | { type: "work-submit"; taskId: string; attempt: number; summary: string; touchedFiles: string[] }
+  | { type: "work-commit"; taskId: string; attempt: number; commit?: string; files: string[] }
   | { type: "work-missing"; taskId: string; attempt: number; reason: string }
   | { type: "verify-end"; taskId?: string; attempt?: number; round?: number; evidence: Evidence[] }
   | { type: "review-end"; taskId: string; attempt: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
+  | { type: "merge-start"; taskId: string; attempt: number }
+  | { type: "merge-end"; taskId: string; attempt: number; outcome: MergeOutcome; commit?: string; files: string[]; findings: Finding[]; evidence: Evidence[]; durationMs: number }
   | { type: "task-approve"; taskId: string; attempt: number }
   | { type: "task-fail"; taskId: string; reason: string }
   | { type: "master-review-end"; round: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
   | { type: "tasks-add"; round: number; tasks: PlannedTask[] }
   | { type: "usage-update"; sessionId: string; role: RoleName; taskId?: string; tokens: TokenUsage; cost: number }
+  | ({ type: "workspace-close" } & WorkspaceClosing)
   | { type: "mission-end"; status: Exclude<MissionStatus, "running">; reason: string }
 
 export type MissionEventType = MissionEvent["type"]

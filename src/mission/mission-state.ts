@@ -1,7 +1,15 @@
 import type { RoleName } from "../config/config.js"
+import type { WorkspaceClosing, WorkspaceOpening } from "../workspace/workspace.js"
 import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage } from "./mission-event.js"
 
-export type TaskStatus = "pending" | "working" | "reviewing" | "approved" | "failed"
+export type TaskStatus = "pending" | "working" | "reviewing" | "merging" | "approved" | "failed"
+
+/** What isolation cost a task, summed over its attempts (milliseconds). */
+export interface WorktreeCost {
+  createMs: number
+  prepareMs: number
+  mergeMs: number
+}
 
 export interface TaskState extends PlannedTask {
   status: TaskStatus
@@ -15,6 +23,10 @@ export interface TaskState extends PlannedTask {
   findings: Finding[]
   evidence: Evidence[]
   failReason?: string
+  /** Its worktree (worktree mode), the last commit code made of its work, and what isolation cost. */
+  worktree?: { directory: string; branch: string }
+  commit?: string
+  cost: WorktreeCost
 }
 
 export interface SessionUsage {
@@ -39,6 +51,10 @@ export interface MissionState {
   masterFindings: Finding[]
   missionEvidence: Evidence[]
   usage: Record<string, SessionUsage>
+  workspace?: WorkspaceOpening
+  closing?: WorkspaceClosing
+  /** The mission branch's head after the latest merge, and its verification evidence. */
+  verifiedHead?: { commit: string; evidence: Evidence[] }
 }
 
 export function emptyUsage(): TokenUsage {
@@ -46,7 +62,7 @@ export function emptyUsage(): TokenUsage {
 }
 
 function newTask(task: PlannedTask, round: number): TaskState {
-  return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [] }
+  return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 } }
 }
 
 function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
@@ -76,6 +92,32 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
   switch (event.type) {
     case "mission-start":
       return initialState(event)
+    case "workspace-open": {
+      const { type: _type, ...opening } = event
+      return { ...state, workspace: opening }
+    }
+    case "workspace-close": {
+      const { type: _type, ...closing } = event
+      return { ...state, closing }
+    }
+    case "worktree-ready":
+      return updateTask(state, event.taskId, (task) => ({
+        ...task,
+        worktree: { directory: event.directory, branch: event.branch },
+        cost: { ...task.cost, createMs: task.cost.createMs + event.createMs, prepareMs: task.cost.prepareMs + event.prepareMs },
+      }))
+    case "work-commit":
+      return updateTask(state, event.taskId, (task) => ({ ...task, commit: event.commit ?? task.commit, touchedFiles: [...new Set([...task.touchedFiles, ...event.files])] }))
+    case "merge-start":
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "merging" }))
+    case "merge-end": {
+      const merged = updateTask(state, event.taskId, (task) => ({
+        ...task,
+        findings: event.outcome === "merged" ? [] : event.findings,
+        cost: { ...task.cost, mergeMs: task.cost.mergeMs + event.durationMs },
+      }))
+      return event.outcome === "merged" && event.commit ? { ...merged, verifiedHead: { commit: event.commit, evidence: event.evidence } } : merged
+    }
     case "plan-reject":
       return { ...state, planAttempts: event.attempt, planProblems: event.problems }
     case "plan-accept":

@@ -34,6 +34,30 @@ function verificationCell(evidence: Evidence[]): string {
   return failed.length ? `failed: ${failed.map((item) => `\`${item.command}\``).join(", ")}` : `passed (${evidence.length})`
 }
 
+function workspaceLines(state: MissionState): string[] {
+  const opening = state.workspace
+  if (!opening) return []
+  const lines = ["", "## Workspace", ""]
+  if (opening.mode === "shared") return [...lines, `Tasks worked in your checkout: ${opening.reason ?? "shared tree"}.`]
+  const uncommitted = { included: `included (as commit ${opening.base?.slice(0, 12)})`, "not-included": "**not included**", none: "none" }[opening.uncommitted]
+  lines.push(`Each task worked in its own git worktree; mission branch \`${opening.branch}\` from ${opening.head?.slice(0, 12)}. Your uncommitted changes: ${uncommitted}.`)
+  const closing = state.closing
+  if (closing) {
+    lines.push("", `Result: ${closing.detail}.`)
+    if (closing.command) lines.push("", `Take it with: \`${closing.command}\``)
+    if (closing.keptBranches.length) lines.push("", `Branches kept: ${closing.keptBranches.map((branch) => `\`${branch}\``).join(", ")}`)
+    if (closing.keptWorktrees.length) lines.push("", `Worktrees kept: ${closing.keptWorktrees.map((directory) => `\`${directory}\``).join(", ")}`)
+  }
+  const failed = state.tasks.filter((task) => task.status === "failed" && task.worktree)
+  for (const task of failed) lines.push("", `Failed task ${task.id} worked in \`${task.worktree!.directory}\` on \`${task.worktree!.branch}\`${closing?.keptBranches.includes(task.worktree!.branch) ? " (branch kept: it holds the task's work)" : ""}.`)
+  const costed = state.tasks.filter((task) => task.worktree)
+  if (costed.length) {
+    lines.push("", "| task | worktree create | prepare | merge + verify |", "| --- | --- | --- | --- |")
+    for (const task of costed) lines.push(`| ${task.id} | ${task.cost.createMs} ms | ${task.cost.prepareMs} ms | ${task.cost.mergeMs} ms |`)
+  }
+  return lines
+}
+
 /** report.md: what happened, from state alone. */
 export function renderReport(state: MissionState): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
@@ -64,6 +88,7 @@ export function renderReport(state: MissionState): string {
     }
     for (const finding of state.masterFindings) lines.push(`- master review: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
   }
+  lines.push(...workspaceLines(state))
   lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 

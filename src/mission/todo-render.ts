@@ -4,6 +4,7 @@ const box: Record<TaskState["status"], string> = {
   pending: "[ ]",
   working: "[~]",
   reviewing: "[?]",
+  merging: "[>]",
   approved: "[x]",
   failed: "[!]",
 }
@@ -43,7 +44,7 @@ export function renderTodo(state: MissionState): string {
     lines.push("", "## Master review findings")
     for (const finding of state.masterFindings) lines.push(`- ${finding.file ? `\`${finding.file}\`: ` : ""}${oneLine(finding.message)}`)
   }
-  lines.push("", "Legend: [ ] pending · [~] working · [?] in review · [x] approved · [!] failed", "")
+  lines.push("", "Legend: [ ] pending · [~] working · [?] in review · [>] merging · [x] approved · [!] failed", "")
   return lines.join("\n")
 }
 

@@ -42,6 +42,13 @@ export class FakeHost implements MissionHost {
     return { ok: true, value: undefined }
   }
 
+  /** Agents every directory's instance has; a test may take them away. */
+  agents = ["commander", "planner", "worker", "reviewer", "master-reviewer"]
+
+  async agentNames(): Promise<HostResult<string[]>> {
+    return { ok: true, value: this.agents }
+  }
+
   toast(message: string): void {
     this.toasts.push(message)
   }

@@ -18,13 +18,15 @@ export interface HostRunOptions {
   /** Arguments after `opencode run`, e.g. ["--command", "task", "add", "sums"]. */
   args: string[]
   timeoutMs?: number
+  /** false: the plugin is not in the global config (a test loads it from the project's own). */
+  withPlugin?: boolean
   onOutput?: (text: string) => void
 }
 
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url })
+  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin })
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""

@@ -6,6 +6,9 @@ export interface GitResult {
   stderr: string
 }
 
+/** A value or why there is none: how every workspace step reports failure (never thrown). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string }
+
 /** Runs git; never throws (failures are values). */
 export function git(args: string[], cwd: string, env: Record<string, string> = {}): Promise<GitResult> {
   return new Promise((resolve) => {
@@ -15,4 +18,28 @@ export function git(args: string[], cwd: string, env: Record<string, string> = {
   })
 }
 
+/** Runs git and gives its trimmed output, or an error naming the command and git's first words. */
+export async function gitValue(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Outcome<string>> {
+  const result = await git(args, cwd, env)
+  if (result.ok) return { ok: true, value: result.stdout.trim() }
+  const reason = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(0, 3).join(" ")
+  return { ok: false, error: `git ${args[0]} failed: ${reason || "no output"}` }
+}
+
 export const emptyTreeHash = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+/** Who our own commits are by: the user's identity when git has one, else the orchestrator's. */
+export async function commitIdentity(cwd: string): Promise<string[]> {
+  const name = await git(["config", "user.name"], cwd)
+  const email = await git(["config", "user.email"], cwd)
+  return [
+    ...(name.stdout.trim() ? [] : ["-c", "user.name=opencode-orchestrator"]),
+    ...(email.stdout.trim() ? [] : ["-c", "user.email=orchestrator@localhost"]),
+    "-c",
+    "commit.gpgsign=false",
+  ]
+}
+
+export function truncate(text: string, maxChars: number): string {
+  return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (truncated at ${maxChars} characters)` : text
+}

@@ -20,7 +20,7 @@ const repo = (commit: boolean) => {
 
 test("the diff covers edits and new files since the mission base, without touching the user's index", async () => {
   const dir = repo(true)
-  const workspace = await SharedWorkspace.open(dir)
+  const workspace = await SharedWorkspace.open(dir, "test")
   writeFileSync(path.join(dir, "a.txt"), "two\n")
   writeFileSync(path.join(dir, "b.txt"), "new\n")
   const indexBefore = readFileSync(path.join(dir, ".git", "index"))
@@ -33,20 +33,20 @@ test("the diff covers edits and new files since the mission base, without touchi
 
 test("a repository without commits diffs against the empty tree", async () => {
   const dir = repo(false)
-  const workspace = await SharedWorkspace.open(dir)
+  const workspace = await SharedWorkspace.open(dir, "test")
   assert.match(await workspace.diff(["a.txt"]), /\+one/)
 })
 
 test("outside git the files' contents stand in for a diff", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ws-plain-"))
   writeFileSync(path.join(dir, "a.txt"), "plain\n")
-  const workspace = await SharedWorkspace.open(dir)
+  const workspace = await SharedWorkspace.open(dir, "test")
   assert.equal(await workspace.diff(["a.txt", "gone.txt"]), "--- a.txt\nplain\n\n--- gone.txt\n(missing)")
 })
 
 test("a declared file that was never created does not hide the others' changes", async () => {
   const dir = repo(true)
-  const workspace = await SharedWorkspace.open(dir)
+  const workspace = await SharedWorkspace.open(dir, "test")
   writeFileSync(path.join(dir, "b.txt"), "new\n")
   const diff = await workspace.diff(["never-created.txt", "b.txt"])
   assert.match(diff, /\+new/)
@@ -54,7 +54,7 @@ test("a declared file that was never created does not hide the others' changes",
 
 test("a file deleted since the base shows as deleted", async () => {
   const dir = repo(true)
-  const workspace = await SharedWorkspace.open(dir)
+  const workspace = await SharedWorkspace.open(dir, "test")
   execFileSync("rm", [path.join(dir, "a.txt")])
   assert.match(await workspace.diff(["a.txt"]), /deleted file mode[\s\S]*-one/)
 })

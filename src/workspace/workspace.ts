@@ -1,45 +1,121 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { emptyTreeHash, git } from "./git.js"
+import { emptyTreeHash, git, truncate, type Outcome } from "./git.js"
+
+/** Where a task attempt works. */
+export interface TaskTree {
+  directory: string
+  /** Set for a worktree: its branch and the mission commit it starts from. */
+  branch?: string
+  base?: string
+  /** Milliseconds spent creating (or resetting) and preparing it. */
+  createMs: number
+  prepareMs: number
+}
+
+export type IntegrateOutcome =
+  | { status: "merged"; before: string; commit?: string; files: string[] }
+  | { status: "conflict"; files: string[]; detail: string }
+  | { status: "error"; error: string }
+
+/** How the mission's workspace was set up: the `workspace-open` event. */
+export interface WorkspaceOpening {
+  mode: "shared" | "worktrees"
+  /** Why the shared tree is used, when it is. */
+  reason?: string
+  branch?: string
+  /** The user's HEAD at the start, and the commit the mission starts from (a snapshot commit on top of it when uncommitted changes are included). */
+  head?: string
+  base?: string
+  uncommitted: "included" | "not-included" | "none"
+  directory: string
+}
+
+/** What happened to the result and the mission's git state at its end: the `workspace-close` event. */
+export interface WorkspaceClosing {
+  landing: "fast-forward" | "applied" | "branch" | "nothing" | "shared"
+  detail: string
+  /** The one command that takes the result, when it did not land. */
+  command?: string
+  keptBranches: string[]
+  keptWorktrees: string[]
+}
 
 /**
- * Where tasks work and how their change is shown. The spine's workspace is the project's own
- * tree, shared by every task; tasks that declare the same files are kept apart by the scheduler
- * (`exclusiveFiles`). An isolated workspace (one git worktree per task) implements the same shape.
+ * Where tasks work, how their change is shown and how it reaches the mission. Two kinds: the
+ * project's own tree shared by every task (tasks with shared files are kept apart by the
+ * scheduler), and one git worktree per task merged back by code (`WorktreeWorkspace`).
  */
 export interface Workspace {
+  readonly opening: WorkspaceOpening
+  /** The user's checkout. */
   readonly root: string
-  /** Tasks sharing files must not run at once. */
-  readonly exclusiveFiles: boolean
-  taskDirectory(taskId: string): string
-  /** The change to these files since the mission started, as a unified diff. */
-  diff(files: string[], maxChars?: number): Promise<string>
+  /** Where the planner, mission verification and the master reviewer look. */
+  readonly missionDirectory: string
+  /** True when each task has its own tree and its approved change must be merged. */
+  readonly isolated: boolean
+  openTask(taskId: string): Promise<Outcome<TaskTree>>
+  /** Code commits what the worker changed; returns the files the task changed so far. */
+  commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>>
+  taskDiff(taskId: string, files: string[], maxChars?: number): Promise<string>
+  missionDiff(files: string[], maxChars?: number): Promise<string>
+  missionHead(): Promise<string | undefined>
+  integrate(taskId: string, message: string): Promise<IntegrateOutcome>
+  undoIntegrate(before: string): Promise<Outcome<void>>
+  releaseTask(taskId: string): Promise<void>
+  close(sealed: boolean): Promise<WorkspaceClosing>
 }
 
-function truncate(text: string, maxChars: number): string {
-  return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (diff truncated at ${maxChars} characters)` : text
-}
-
+/** The spine's workspace: every task works in the project's own tree. */
 export class SharedWorkspace implements Workspace {
-  readonly exclusiveFiles = true
+  readonly isolated = false
+  readonly missionDirectory: string
+  readonly opening: WorkspaceOpening
   private constructor(
     readonly root: string,
     private readonly base: string | undefined,
-  ) {}
+    reason: string,
+  ) {
+    this.missionDirectory = root
+    this.opening = { mode: "shared", reason, uncommitted: "none", directory: root, ...(base ? { base } : {}) }
+  }
 
   /** Records the commit the mission starts from (the empty tree in a repository with no commit). */
-  static async open(root: string): Promise<SharedWorkspace> {
+  static async open(root: string, reason: string): Promise<SharedWorkspace> {
     const inside = await git(["rev-parse", "--is-inside-work-tree"], root)
-    if (!inside.ok) return new SharedWorkspace(root, undefined)
+    if (!inside.ok) return new SharedWorkspace(root, undefined, reason)
     const head = await git(["rev-parse", "--verify", "-q", "HEAD"], root)
-    return new SharedWorkspace(root, head.ok ? head.stdout.trim() : emptyTreeHash)
+    return new SharedWorkspace(root, head.ok ? head.stdout.trim() : emptyTreeHash, reason)
   }
 
-  taskDirectory(): string {
-    return this.root
+  async openTask(): Promise<Outcome<TaskTree>> {
+    return { ok: true, value: { directory: this.root, createMs: 0, prepareMs: 0 } }
+  }
+  async commitTask(): Promise<Outcome<{ files: string[] }>> {
+    return { ok: true, value: { files: [] } }
+  }
+  taskDiff(_taskId: string, files: string[], maxChars?: number): Promise<string> {
+    return this.diff(files, maxChars)
+  }
+  missionDiff(files: string[], maxChars?: number): Promise<string> {
+    return this.diff(files, maxChars)
+  }
+  async missionHead(): Promise<undefined> {
+    return undefined
+  }
+  async integrate(): Promise<IntegrateOutcome> {
+    return { status: "error", error: "the shared tree has nothing to merge" }
+  }
+  async undoIntegrate(): Promise<Outcome<void>> {
+    return { ok: true, value: undefined }
+  }
+  async releaseTask(): Promise<void> {}
+  async close(): Promise<WorkspaceClosing> {
+    return { landing: "shared", detail: "tasks worked in your checkout", keptBranches: [], keptWorktrees: [] }
   }
 
+  /** The change to these files since the mission started, as a unified diff. */
   async diff(files: string[], maxChars = 24_000): Promise<string> {
     const paths = [...new Set(files)].filter(Boolean)
     if (paths.length === 0) return "(no files)"

@@ -18,8 +18,8 @@ export function sampleProject(): string {
   return createSampleProject(mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-")))
 }
 
-export function runTask(project: string, scenario: Scenario, words: string[]): Promise<HostRun> {
-  return runHost({ project, home: sharedHome(), scenario, args: ["--command", "task", ...words], timeoutMs: 150_000 })
+export function runTask(project: string, scenario: Scenario, words: string[], options: { withPlugin?: boolean } = {}): Promise<HostRun> {
+  return runHost({ project, home: sharedHome(), scenario, args: ["--command", "task", ...words], timeoutMs: 150_000, ...options })
 }
 
 export function missionFolder(project: string): string {

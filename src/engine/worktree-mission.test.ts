@@ -1,0 +1,176 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { execFileSync } from "node:child_process"
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import type { PromptRequest } from "../host/mission-host.js"
+import type { PlannedTask } from "../mission/mission-event.js"
+import { MissionRegistry } from "../mission/mission-registry.js"
+import type { Mission } from "../mission/mission.js"
+import { FakeHost } from "../testing/fake-host.js"
+import { startMission } from "./start-mission.js"
+
+// The engine with worktrees on real git, the host played by a fake whose workers write files
+// into the directory their session was given (as the host's tools do).
+
+const task = (id: string, files: string[], dependsOn: string[] = []): PlannedTask => ({ id, title: `Task ${id}`, description: "", acceptance: [], files, dependsOn })
+const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim()
+
+function repository(config: object, files: Record<string, string> = { "README.md": "hello\n" }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wt-engine-"))
+  git(dir, "init", "-q", "-b", "main")
+  for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content)
+  mkdirSync(path.join(dir, ".opencode"))
+  writeFileSync(path.join(dir, ".opencode", "orchestrator.json"), JSON.stringify(config))
+  git(dir, "add", "-A")
+  git(dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start")
+  return dir
+}
+
+type Work = (request: PromptRequest, mission: Mission) => Promise<void> | void
+
+async function run(root: string, plan: PlannedTask[], work: Work) {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") mission.submitPlan(request.sessionId, plan)
+    if (request.agent === "worker") {
+      await work(request, mission)
+      mission.submitWork(request.sessionId, "done")
+    }
+    if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
+    if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
+  })
+  const started = await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })
+  return { state: await started.finished, host, mission: started.mission }
+}
+
+const taskOf = (request: PromptRequest) => /Task (\S+) · attempt (\d+)/.exec(request.text)!
+const until = async (check: () => boolean) => {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5))
+}
+const leftovers = (root: string) => ({ worktrees: git(root, "worktree", "list").split("\n").length, branches: git(root, "branch", "--format=%(refname:short)") })
+
+test("parallel workers write only in their own worktrees; the result lands by fast-forward and nothing is left", async () => {
+  const root = repository({ verify: ["test -f README.md"] })
+  const seenDirectories = new Set<string>()
+  const { state, host } = await run(root, [task("A", ["a.txt"]), task("B", ["b.txt"])], async (request) => {
+    seenDirectories.add(request.directory)
+    await until(() => seenDirectories.size === 2)
+    const [, id] = taskOf(request)
+    writeFileSync(path.join(request.directory, `${id!.toLowerCase()}.txt`), `${id}\n`)
+    // The user's checkout is untouched while the mission runs.
+    assert.equal(existsSync(path.join(root, "a.txt")) || existsSync(path.join(root, "b.txt")), false)
+  })
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(host.maxActive, 2)
+  assert.equal(seenDirectories.size, 2)
+  for (const directory of seenDirectories) assert.ok(!directory.startsWith(`${root}${path.sep}`) || directory.includes(`${path.sep}.git${path.sep}`))
+  assert.equal(readFileSync(path.join(root, "a.txt"), "utf8"), "A\n")
+  assert.equal(readFileSync(path.join(root, "b.txt"), "utf8"), "B\n")
+  assert.equal(state.closing?.landing, "fast-forward")
+  assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
+  assert.equal(git(root, "status", "--porcelain"), "")
+})
+
+test("two tasks change the same line: the second is sent back with the conflict, redoes it on the new head, both intents land", async () => {
+  const root = repository({ verify: [] }, { "list.txt": "first\n" })
+  const attempts: string[] = []
+  const { state } = await run(root, [task("A", ["list.txt"]), task("B", ["list.txt"])], async (request, mission) => {
+    const [, id, attempt] = taskOf(request)
+    attempts.push(`${id}${attempt}`)
+    const file = path.join(request.directory, "list.txt")
+    if (id === "B" && attempt === "1") await until(() => mission.state.tasks[0]!.status === "approved")
+    if (id === "B" && attempt === "2") {
+      assert.match(request.text, /could not be merged[\s\S]*list\.txt[\s\S]*<<<<<<</)
+      assert.equal(readFileSync(file, "utf8"), "first\nfrom A\n", "a fresh tree on the new head")
+    }
+    appendFileSync(file, `from ${id}\n`)
+  })
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.deepEqual(attempts.sort(), ["A1", "B1", "B2"])
+  assert.equal(readFileSync(path.join(root, "list.txt"), "utf8"), "first\nfrom A\nfrom B\n")
+  assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
+})
+
+test("a merge that breaks verification on the mission branch is undone and sent back", async () => {
+  // Each task passes alone; together they break the rule "at most one .txt file".
+  const root = repository({ verify: ['test "$(ls *.txt 2>/dev/null | wc -l)" -le 1'] })
+  const { state } = await run(root, [task("A", ["a.txt"]), task("B", ["b.txt"])], async (request, mission) => {
+    const [, id, attempt] = taskOf(request)
+    if (id === "B" && attempt === "1") await until(() => mission.state.tasks[0]!.status === "approved")
+    if (id === "B" && attempt === "2") appendFileSync(path.join(request.directory, "a.txt"), "B\n")
+    else writeFileSync(path.join(request.directory, `${id!.toLowerCase()}.txt`), `${id}\n`)
+  })
+  assert.equal(state.status, "sealed", state.endReason)
+  const merges = state.tasks.map((item) => `${item.id}:${item.attempts}`)
+  assert.deepEqual(merges, ["A:1", "B:2"])
+  assert.equal(readFileSync(path.join(root, "a.txt"), "utf8"), "A\nB\n")
+  assert.equal(existsSync(path.join(root, "b.txt")), false)
+})
+
+test("uncommitted changes are the mission's base and stay byte for byte; the result is applied next to them", async () => {
+  const root = repository({ verify: [] }, { "README.md": "hello\n", "notes.txt": "old\n" })
+  writeFileSync(path.join(root, "notes.txt"), "my unsaved edit\r\n\u0000binary-ish\n")
+  writeFileSync(path.join(root, "scratch.txt"), "untracked\n")
+  const indexBefore = readFileSync(path.join(root, ".git", "index"))
+  const { state } = await run(root, [task("A", ["a.txt"])], async (request) => {
+    assert.equal(readFileSync(path.join(request.directory, "scratch.txt"), "utf8"), "untracked\n", "the worker sees the user's uncommitted files")
+    writeFileSync(path.join(request.directory, "a.txt"), "A\n")
+  })
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(state.workspace?.uncommitted, "included")
+  assert.equal(readFileSync(path.join(root, "notes.txt"), "utf8"), "my unsaved edit\r\n\u0000binary-ish\n")
+  assert.equal(readFileSync(path.join(root, "scratch.txt"), "utf8"), "untracked\n")
+  assert.equal(readFileSync(path.join(root, "a.txt"), "utf8"), "A\n")
+  assert.deepEqual(readFileSync(path.join(root, ".git", "index")), indexBefore)
+  assert.equal(state.closing?.landing, "applied")
+  assert.equal(git(root, "log", "--format=%s", "-1"), "start")
+})
+
+test("a task whose worktree cannot be provisioned fails clearly, and nothing is written into the shared tree", async () => {
+  const root = repository({ verify: [] })
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") {
+      git(root, "branch", `orchestrator/${mission.id}-task-A`)
+      mission.submitPlan(request.sessionId, [task("A", ["a.txt"])])
+    }
+    if (request.agent === "worker") writeFileSync(path.join(request.directory, "a.txt"), "A\n")
+  })
+  const started = await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })
+  const state = await started.finished
+  assert.equal(state.status, "failed")
+  assert.match(state.tasks[0]!.failReason!, /cannot create the worktree of task A: git worktree failed: .*already exists/)
+  assert.equal(host.prompts.filter((prompt) => prompt.agent === "worker").length, 0)
+  assert.equal(existsSync(path.join(root, "a.txt")), false)
+  assert.match(readFileSync(started.mission.reportFile, "utf8"), /cannot create the worktree of task A/)
+})
+
+test("a worktree whose host instance lacks our agents fails the task with the reason, not a host error", async () => {
+  const root = repository({ verify: [] })
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") {
+      mission.submitPlan(request.sessionId, [task("A", ["a.txt"])])
+      host.agents = ["build", "plan"]
+    }
+  })
+  const state = await (await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(state.status, "failed")
+  assert.match(state.tasks[0]!.failReason!, /agents are not loaded in .*: OpenCode does not see the config/)
+})
+
+test("opting out of worktrees: tasks share the checkout, the report says why", async () => {
+  const root = repository({ verify: [], worktrees: { enabled: false } })
+  const { state } = await run(root, [task("A", ["a.txt"])], (request) => {
+    assert.equal(request.directory, root)
+    writeFileSync(path.join(root, "a.txt"), "A\n")
+  })
+  assert.equal(state.status, "sealed")
+  assert.equal(state.workspace?.mode, "shared")
+  assert.equal(git(root, "worktree", "list").split("\n").length, 1)
+})

@@ -1,0 +1,31 @@
+import { realpathSync } from "node:fs"
+import type { OrchestratorConfig } from "../config/config.js"
+import { git, type Outcome } from "./git.js"
+import { SharedWorkspace, type Workspace } from "./workspace.js"
+import { WorktreeWorkspace } from "./worktree-workspace.js"
+
+/**
+ * Worktrees whenever they can work; the shared tree only for a stated reason (recorded in the
+ * journal and the report), never as a silent fallback: a worktree that cannot be made fails.
+ */
+export async function openWorkspace(root: string, missionId: string, config: OrchestratorConfig, signal?: AbortSignal): Promise<Outcome<Workspace>> {
+  const shared = async (reason: string): Promise<Outcome<Workspace>> => ({ ok: true, value: await SharedWorkspace.open(root, reason) })
+  const settings = config.worktrees
+  if (!settings.enabled) return shared('worktrees are turned off ("worktrees": { "enabled": false })')
+  const top = await git(["rev-parse", "--show-toplevel"], root)
+  if (!top.ok) return shared("the project is not a git repository")
+  if (realpathSync(top.stdout.trim()) !== realpathSync(root)) return shared("the project is a subfolder of its git repository")
+  const head = await git(["rev-parse", "--verify", "-q", "HEAD"], root)
+  if (!head.ok) return shared("the repository has no commit yet")
+  return WorktreeWorkspace.open(
+    root,
+    missionId,
+    {
+      includeUncommitted: settings.includeUncommitted,
+      land: settings.land,
+      keep: settings.keep,
+      preparation: { link: settings.link, copy: settings.copy, setup: settings.setup, setupTimeoutMs: config.verifyTimeoutSeconds * 1000 },
+    },
+    signal,
+  )
+}

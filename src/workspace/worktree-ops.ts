@@ -1,0 +1,42 @@
+import { realpathSync } from "node:fs"
+import { gitValue, type Outcome } from "./git.js"
+
+function real(directory: string): string {
+  try {
+    return realpathSync(directory)
+  } catch {
+    return directory
+  }
+}
+
+/** Adds a worktree on a new branch at `commit`; refuses an existing branch or folder. */
+export function addWorktree(repo: string, directory: string, branch: string, commit: string): Promise<Outcome<string>> {
+  return gitValue(["worktree", "add", "-q", "-b", branch, directory, commit], repo)
+}
+
+/** Checks what provisioning promised: git lists the worktree, it is on its branch, at `commit`. */
+export async function verifyWorktree(repo: string, directory: string, branch: string, commit: string): Promise<Outcome<void>> {
+  const list = await gitValue(["worktree", "list", "--porcelain"], repo)
+  if (!list.ok) return list
+  const listed = list.value.split("\n").some((line) => line.startsWith("worktree ") && real(line.slice(9)) === real(directory))
+  if (!listed) return { ok: false, error: `git does not list the worktree ${directory}` }
+  const head = await gitValue(["rev-parse", "HEAD"], directory)
+  if (!head.ok || head.value !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
+  const ref = await gitValue(["symbolic-ref", "-q", "HEAD"], directory)
+  if (!ref.ok || ref.value !== `refs/heads/${branch}`) return { ok: false, error: `the worktree ${directory} is not on ${branch}` }
+  return { ok: true, value: undefined }
+}
+
+/** Puts an existing worktree back to a clean `commit` (its branch moves there), keeping the prepared paths. */
+export async function resetWorktree(directory: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
+  const reset = await gitValue(["reset", "-q", "--hard", commit], directory)
+  if (!reset.ok) return reset
+  const keep = [...prepared].flatMap((file) => ["-e", `/${file}`])
+  const clean = await gitValue(["clean", "-fdq", ...keep], directory)
+  return clean.ok ? { ok: true, value: undefined } : clean
+}
+
+export async function removeWorktree(repo: string, directory: string, branch?: string): Promise<void> {
+  await gitValue(["worktree", "remove", "--force", "--force", directory], repo)
+  if (branch) await gitValue(["branch", "-D", "-q", branch], repo)
+}

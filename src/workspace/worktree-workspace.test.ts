@@ -1,0 +1,101 @@
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { execFileSync } from "node:child_process"
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { WorktreeWorkspace, type WorktreeSettings } from "./worktree-workspace.js"
+
+const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim()
+
+function repository(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wt-unit-"))
+  git(dir, "init", "-q", "-b", "main")
+  writeFileSync(path.join(dir, "app.txt"), "one\ntwo\nthree\n")
+  writeFileSync(path.join(dir, ".gitignore"), "node_modules/\n")
+  git(dir, "add", "-A")
+  git(dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start")
+  mkdirSync(path.join(dir, "node_modules", "dep"), { recursive: true })
+  writeFileSync(path.join(dir, "node_modules", "dep", "index.js"), "module.exports = 1\n")
+  return dir
+}
+
+const settings = (overrides: Partial<WorktreeSettings> = {}): WorktreeSettings => ({
+  includeUncommitted: true,
+  land: "auto",
+  keep: false,
+  preparation: { link: ["node_modules"], copy: [".env"], setup: [], setupTimeoutMs: 10_000 },
+  ...overrides,
+})
+
+async function open(root: string, overrides?: Partial<WorktreeSettings>) {
+  const opened = await WorktreeWorkspace.open(root, "m-test", settings(overrides))
+  assert.ok(opened.ok, opened.ok ? "" : opened.error)
+  return opened.value
+}
+
+test("a task's worktree is prepared, its commit leaves the prepared link out, and a failed merge is undone keeping the mission's link", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const task = await workspace.openTask("A")
+  assert.ok(task.ok)
+  assert.ok(lstatSync(path.join(task.value.directory, "node_modules")).isSymbolicLink())
+  writeFileSync(path.join(task.value.directory, "app.txt"), "one\nTWO\nthree\n")
+  const commit = await workspace.commitTask("A", "A: shout two")
+  assert.ok(commit.ok)
+  assert.deepEqual(commit.value.files, ["app.txt"], "the node_modules link is not committed")
+  const merged = await workspace.integrate("A", "A: shout two")
+  assert.equal(merged.status, "merged")
+  assert.ok(merged.status === "merged" && (await workspace.undoIntegrate(merged.before)).ok)
+  assert.equal(readFileSync(path.join(workspace.missionDirectory, "app.txt"), "utf8"), "one\ntwo\nthree\n")
+  assert.ok(existsSync(path.join(workspace.missionDirectory, "node_modules", "dep", "index.js")), "the prepared link survived the undo")
+  const closing = await workspace.close(false)
+  assert.deepEqual(closing.keptBranches, ["orchestrator/m-test-task-A"], "unmerged work on a task branch is kept")
+  assert.equal(git(root, "worktree", "list").split("\n").length, 1)
+})
+
+test("landing: a HEAD that moved during the mission keeps the branch and names the merge command", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const task = await workspace.openTask("A")
+  assert.ok(task.ok)
+  writeFileSync(path.join(task.value.directory, "new.txt"), "new\n")
+  await workspace.commitTask("A", "A")
+  assert.equal((await workspace.integrate("A", "A: new file")).status, "merged")
+  await workspace.releaseTask("A")
+  git(root, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "the user moved on")
+  const closing = await workspace.close(true)
+  assert.equal(closing.landing, "branch")
+  assert.match(closing.detail, /HEAD moved/)
+  assert.equal(closing.command, "git merge orchestrator/m-test")
+  assert.equal(existsSync(path.join(root, "new.txt")), false)
+  assert.equal(git(root, "branch", "--format=%(refname:short)"), "main\norchestrator/m-test")
+})
+
+test("landing over uncommitted changes: a file the user changed again since the start is never overwritten", async () => {
+  const root = repository()
+  writeFileSync(path.join(root, "app.txt"), "one\ntwo\nthree\nmine\n")
+  const workspace = await open(root)
+  assert.equal(workspace.opening.uncommitted, "included")
+  const task = await workspace.openTask("A")
+  assert.ok(task.ok)
+  assert.equal(readFileSync(path.join(task.value.directory, "app.txt"), "utf8"), "one\ntwo\nthree\nmine\n")
+  writeFileSync(path.join(task.value.directory, "app.txt"), "ONE\ntwo\nthree\nmine\n")
+  await workspace.commitTask("A", "A")
+  assert.equal((await workspace.integrate("A", "A: shout one")).status, "merged")
+  writeFileSync(path.join(root, "app.txt"), "one\ntwo\nthree\nmine, edited during the mission\n")
+  const closing = await workspace.close(true)
+  assert.equal(closing.landing, "branch")
+  assert.match(closing.detail, /app\.txt/)
+  assert.match(closing.command!, /^git cherry-pick [0-9a-f]{12}\.\.orchestrator\/m-test$/)
+  assert.equal(readFileSync(path.join(root, "app.txt"), "utf8"), "one\ntwo\nthree\nmine, edited during the mission\n")
+})
+
+test("opening refuses an existing mission branch and leaves nothing behind", async () => {
+  const root = repository()
+  git(root, "branch", "orchestrator/m-test")
+  const opened = await WorktreeWorkspace.open(root, "m-test", settings())
+  assert.equal(opened.ok, false)
+  assert.match(opened.ok ? "" : opened.error, /cannot create the mission worktree: git worktree failed: .*already exists/)
+  assert.equal(git(root, "worktree", "list").split("\n").length, 1)
+})

@@ -1,0 +1,210 @@
+import { rmSync, rmdirSync } from "node:fs"
+import path from "node:path"
+import { commitIdentity, gitValue, truncate, type Outcome } from "./git.js"
+import { landMission, takeCommand, type LandingStart } from "./landing.js"
+import { prepareWorktree, type Preparation } from "./prepare.js"
+import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
+import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
+import { addWorktree, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
+
+export interface WorktreeSettings {
+  includeUncommitted: boolean
+  preparation: Preparation
+  land: "auto" | "branch"
+  keep: boolean
+}
+
+interface TaskWorktree {
+  directory: string
+  branch: string
+  base: string
+  prepared: Set<string>
+}
+
+/**
+ * One git worktree per task, on its own branch from the mission branch's head; approved tasks
+ * are squash-merged into the mission branch, one at a time, in the mission's own worktree. The
+ * user's checkout is read at the start and written only at the end (landing), if at all.
+ */
+export class WorktreeWorkspace implements Workspace {
+  readonly isolated = true
+  private readonly tasks = new Map<string, TaskWorktree>()
+
+  private constructor(
+    readonly root: string,
+    readonly opening: WorkspaceOpening & { branch: string; head: string; base: string },
+    readonly missionDirectory: string,
+    private readonly folder: string,
+    private readonly identity: string[],
+    private readonly settings: WorktreeSettings,
+    private readonly missionPrepared: Set<string>,
+  ) {}
+
+  /** Creates the mission branch and its worktree. Fails (nothing left behind) rather than fall back. */
+  static async open(root: string, missionId: string, settings: WorktreeSettings, signal?: AbortSignal): Promise<Outcome<WorktreeWorkspace>> {
+    const head = await gitValue(["rev-parse", "--verify", "HEAD"], root)
+    if (!head.ok) return head
+    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
+    if (!commonDir.ok) return commonDir
+    const identity = await commitIdentity(root)
+    let base = head.value
+    let uncommitted: WorkspaceOpening["uncommitted"] = "none"
+    if (settings.includeUncommitted) {
+      const snapshot = await snapshotCommit(root, head.value, identity)
+      if (!snapshot.ok) return snapshot
+      if (snapshot.value) [base, uncommitted] = [snapshot.value, "included"]
+    } else {
+      const disk = await diskTree(root, head.value)
+      const headTree = await gitValue(["rev-parse", `${head.value}^{tree}`], root)
+      if (disk.ok && headTree.ok && disk.value !== headTree.value) uncommitted = "not-included"
+    }
+    const branch = `orchestrator/${missionId}`
+    const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
+    const missionDirectory = path.join(folder, "mission")
+    const added = await addWorktree(root, missionDirectory, branch, base)
+    if (!added.ok) return { ok: false, error: `cannot create the mission worktree: ${added.error}` }
+    const checked = await verifyWorktree(root, missionDirectory, branch, base)
+    const prepared = checked.ok ? await prepareWorktree(root, missionDirectory, settings.preparation, true, signal) : checked
+    if (!prepared.ok) {
+      await removeWorktree(root, missionDirectory, branch)
+      return { ok: false, error: `cannot prepare the mission worktree: ${prepared.error}` }
+    }
+    const opening = { mode: "worktrees" as const, branch, head: head.value, base, uncommitted, directory: missionDirectory }
+    return { ok: true, value: new WorktreeWorkspace(root, opening, missionDirectory, folder, identity, settings, new Set(prepared.value)) }
+  }
+
+  async missionHead(): Promise<string | undefined> {
+    const head = await gitValue(["rev-parse", "HEAD"], this.missionDirectory)
+    return head.ok ? head.value : undefined
+  }
+
+  /** A fresh tree on the mission's current head: created the first time, reset in place after that. */
+  async openTask(taskId: string): Promise<Outcome<TaskTree>> {
+    const head = await this.missionHead()
+    if (!head) return { ok: false, error: "the mission worktree has no HEAD" }
+    const started = Date.now()
+    const existing = this.tasks.get(taskId)
+    const task = existing ?? { directory: path.join(this.folder, "tasks", taskId), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
+    const placed = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
+    if (!placed.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${placed.error}` }
+    this.tasks.set(taskId, task)
+    task.base = head
+    const checked = await verifyWorktree(this.root, task.directory, task.branch, head)
+    if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
+    const createMs = Date.now() - started
+    const prepared = await prepareWorktree(this.root, task.directory, this.settings.preparation, !existing)
+    if (!prepared.ok) return { ok: false, error: `task ${taskId}: ${prepared.error}` }
+    for (const file of prepared.value) task.prepared.add(file)
+    return { ok: true, value: { directory: task.directory, branch: task.branch, base: head, createMs, prepareMs: Date.now() - started - createMs } }
+  }
+
+  async commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>> {
+    const task = this.tasks.get(taskId)
+    if (!task) return { ok: false, error: `task ${taskId} has no worktree` }
+    const excluded = await excludePathspecs(task.directory, [...task.prepared, ...hostOwnedPaths])
+    const add = await gitValue(["add", "-A", "--", ":(top)", ...excluded], task.directory)
+    if (!add.ok) return add
+    const staged = await gitValue(["diff", "--cached", "--name-only"], task.directory)
+    let commit: string | undefined
+    if (staged.ok && staged.value) {
+      const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], task.directory)
+      if (!made.ok) return made
+      commit = (await this.headOf(task.directory)) ?? undefined
+    }
+    const files = await gitValue(["diff", "--name-only", task.base, "HEAD"], task.directory)
+    return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
+  }
+
+  async taskDiff(taskId: string, _files: string[], maxChars = 24_000): Promise<string> {
+    const task = this.tasks.get(taskId)
+    if (!task) return "(no worktree)"
+    const diff = await gitValue(["diff", "--no-color", task.base, "HEAD"], task.directory)
+    return truncate(diff.ok ? diff.value || "(no changes)" : diff.error, maxChars)
+  }
+
+  async missionDiff(_files: string[], maxChars = 24_000): Promise<string> {
+    const diff = await gitValue(["diff", "--no-color", this.opening.base, "HEAD"], this.missionDirectory)
+    return truncate(diff.ok ? diff.value || "(no changes)" : diff.error, maxChars)
+  }
+
+  /** Squash-merges an approved task into the mission branch; a conflict leaves the branch as it was. */
+  async integrate(taskId: string, message: string): Promise<IntegrateOutcome> {
+    const task = this.tasks.get(taskId)
+    const before = await this.missionHead()
+    if (!task || !before) return { status: "error", error: `task ${taskId} has no worktree to merge` }
+    const merge = await gitValue([...this.identity, "merge", "--squash", "-q", task.branch], this.missionDirectory)
+    if (!merge.ok) {
+      const unmerged = await gitValue(["diff", "--name-only", "--diff-filter=U"], this.missionDirectory)
+      const files = unmerged.ok ? unmerged.value.split("\n").filter(Boolean) : []
+      const detail = files.length ? await gitValue(["diff", "--no-color", "--", ...files], this.missionDirectory) : merge
+      await resetWorktree(this.missionDirectory, before, this.missionPrepared)
+      if (!files.length) return { status: "error", error: merge.error }
+      return { status: "conflict", files, detail: truncate(detail.ok ? detail.value : detail.error, 6000) }
+    }
+    const staged = await gitValue(["diff", "--cached", "--name-only"], this.missionDirectory)
+    if (!staged.ok || !staged.value) return { status: "merged", before, files: [] }
+    const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], this.missionDirectory)
+    if (!made.ok) {
+      await resetWorktree(this.missionDirectory, before, this.missionPrepared)
+      return { status: "error", error: made.error }
+    }
+    return { status: "merged", before, commit: await this.missionHead(), files: staged.value.split("\n") }
+  }
+
+  undoIntegrate(before: string): Promise<Outcome<void>> {
+    return resetWorktree(this.missionDirectory, before, this.missionPrepared)
+  }
+
+  /** Removes a merged task's worktree and branch (unless `keep`). */
+  async releaseTask(taskId: string): Promise<void> {
+    const task = this.tasks.get(taskId)
+    if (!task || this.settings.keep) return
+    await removeWorktree(this.root, task.directory, task.branch)
+    this.tasks.delete(taskId)
+  }
+
+  /**
+   * Lands the result when sealed, then removes what the mission made. Kept: the mission branch
+   * unless it landed by fast-forward or holds nothing; a task branch holding unmerged work.
+   */
+  async close(sealed: boolean): Promise<WorkspaceClosing> {
+    const keptBranches: string[] = []
+    const keptWorktrees: string[] = []
+    for (const [taskId, task] of this.tasks) {
+      if (this.settings.keep) {
+        keptWorktrees.push(task.directory)
+        keptBranches.push(task.branch)
+        continue
+      }
+      const work = await gitValue(["rev-list", "--count", `${task.base}..${task.branch}`], this.root)
+      const hasWork = work.ok && work.value !== "0"
+      await removeWorktree(this.root, task.directory, hasWork ? undefined : task.branch)
+      if (hasWork) keptBranches.push(task.branch)
+      this.tasks.delete(taskId)
+    }
+    const head = (await this.missionHead()) ?? this.opening.base
+    const start: LandingStart = { root: this.root, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
+    const landing = head === this.opening.base
+      ? { landing: "nothing" as const, detail: "the mission branch has no change" }
+      : sealed && this.settings.land === "auto"
+        ? await landMission(start, head)
+        : { landing: "branch" as const, detail: sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch", command: takeCommand(start) }
+    const keepMissionBranch = this.settings.keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
+    if (this.settings.keep) keptWorktrees.push(this.missionDirectory)
+    else await removeWorktree(this.root, this.missionDirectory, keepMissionBranch ? undefined : this.opening.branch)
+    if (keepMissionBranch) keptBranches.unshift(this.opening.branch)
+    await gitValue(["worktree", "prune"], this.root)
+    if (!this.settings.keep) {
+      rmSync(path.join(this.folder, "tasks"), { recursive: true, force: true })
+      try {
+        rmdirSync(this.folder)
+      } catch {}
+    }
+    return { ...landing, keptBranches, keptWorktrees }
+  }
+
+  private async headOf(directory: string): Promise<string | undefined> {
+    const head = await gitValue(["rev-parse", "HEAD"], directory)
+    return head.ok ? head.value : undefined
+  }
+}
