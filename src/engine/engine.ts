@@ -87,7 +87,7 @@ export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; 
 export async function askForSubmission<T>(engine: Engine, options: AskOptions): Promise<AskOutcome<T>> {
   const { mission, host } = engine
   const model = mission.config.roles[options.role]?.model
-  mission.openSlot(options.sessionId, options.kind, options.taskId, options.attempt)
+  mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
   try {
     for (const text of [options.text, options.reminder]) {

@@ -21,6 +21,7 @@ const milestoneToasts: Partial<Record<MissionEvent["type"], "info" | "success" |
   "plan-accept": "info",
   "task-approve": "success",
   "task-fail": "error",
+  "workspace-close": "info",
   "master-review-end": "info",
   "tasks-add": "warning",
 }

@@ -3,6 +3,7 @@ import { evidenceOutcome } from "./review-policy.js"
 
 /** One human line per journal event, for progress output (demo, CLI, logs). */
 export function eventLine(event: MissionEvent): string | undefined {
+  // Every event type has a case: the compiler checks it through the return type.
   switch (event.type) {
     case "mission-start":
       return `mission ${event.missionId} started: ${event.goal}`
@@ -22,6 +23,19 @@ export function eventLine(event: MissionEvent): string | undefined {
     }
     case "review-end":
       return `task ${event.taskId}: review ${event.verdict}${event.overruled ? " (reviewer's approve overruled by failing evidence)" : ""}${event.findings.length ? `: ${event.findings[0]!.message.split("\n")[0]}` : ""}`
+    case "workspace-open":
+      return event.mode === "worktrees" ? `worktrees: mission branch ${event.branch}${event.uncommitted === "included" ? " (with your uncommitted changes)" : ""}` : `shared tree: ${event.reason}`
+    case "worktree-ready":
+      return `task ${event.taskId}: worktree ready (${event.createMs + event.prepareMs} ms)`
+    case "work-commit":
+      return `task ${event.taskId}: committed ${event.files.join(", ") || "nothing"}`
+    case "merge-start":
+      return `task ${event.taskId}: merging`
+    case "merge-end":
+      return `task ${event.taskId}: ${event.outcome === "merged" ? "merged" : `not merged (${event.outcome}${event.files.length ? `: ${event.files.join(", ")}` : ""}), sent back`}`
+    case "workspace-close":
+      if (event.landing === "shared") return undefined
+      return `result: ${event.detail}${event.command ? ` (take it with: ${event.command})` : ""}`
     case "task-approve":
       return `task ${event.taskId}: approved`
     case "task-fail":

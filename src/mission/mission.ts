@@ -18,6 +18,8 @@ export interface Verdict {
 
 interface Slot {
   kind: SubmissionKind
+  /** The directory the session works in: what a touched file is relative to. */
+  directory: string
   taskId?: string
   attempt?: number
   filled: boolean
@@ -111,8 +113,8 @@ export class Mission {
 
   // ---- submissions: the engine opens a slot before prompting; a tool fills it once ----
 
-  openSlot(sessionId: string, kind: SubmissionKind, taskId?: string, attempt?: number): void {
-    this.slots.set(sessionId, { kind, taskId, attempt, filled: false })
+  openSlot(sessionId: string, kind: SubmissionKind, directory: string, taskId?: string, attempt?: number): void {
+    this.slots.set(sessionId, { kind, directory, taskId, attempt, filled: false })
     if (kind === "work") this.touched.set(sessionId, new Set())
   }
 
@@ -172,11 +174,12 @@ export class Mission {
     return "Recorded. Stop now."
   }
 
-  /** A file a worker session wrote (from the host's tool hooks), relative to the workspace. */
+  /** A file a worker session wrote (from the host's tool hooks), relative to the session's directory. */
   noteTouched(sessionId: string, file: string): void {
     const files = this.touched.get(sessionId)
-    if (!files) return
-    const relative = path.isAbsolute(file) ? path.relative(this.workspace.root, file) : path.normalize(file)
+    const directory = this.slots.get(sessionId)?.directory
+    if (!files || !directory) return
+    const relative = path.isAbsolute(file) ? path.relative(directory, file) : path.normalize(file)
     if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) files.add(relative.split(path.sep).join("/"))
   }
 }

@@ -1,5 +1,6 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
+import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import path from "node:path"
 import { call, plan, say, sources, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
@@ -35,6 +36,10 @@ test("aborting the root session stops the mission and aborts the worker's sessio
     assert.equal(lastAssistant.error.name, "MessageAbortedError")
     assert.equal(host.model.requests.filter((r) => r.agent === "reviewer").length, 0, "nothing ran after the abort")
     assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*STOPPED\*\*: aborted by the user/)
+    // The stopped mission's worktrees and branches are gone (none held approved work).
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: project, encoding: "utf8" }).trim()
+    assert.equal(git("worktree", "list").split("\n").length, 1)
+    assert.equal(git("branch", "--format=%(refname:short)"), "main")
 
     // The user pressed Esc and knows: their next message to the commander is answered normally.
     const next = await host.client.session.prompt({ path: { id: root }, body: { agent: "commander", parts: [{ type: "text", text: "hello" }] } })
