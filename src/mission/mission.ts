@@ -174,6 +174,11 @@ export class Mission {
     return "Recorded. Stop now."
   }
 
+  /** The directory a child session works in (known once the engine has prompted it). */
+  sessionDirectory(sessionId: string): string | undefined {
+    return this.slots.get(sessionId)?.directory
+  }
+
   /** A file a worker session wrote (from the host's tool hooks), relative to the session's directory. */
   noteTouched(sessionId: string, file: string): void {
     const files = this.touched.get(sessionId)

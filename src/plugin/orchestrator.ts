@@ -3,6 +3,7 @@ import { agentDefinitions, taskCommandTemplate, hideOursFromUserAgents, type Age
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
+import { refuseToolCall } from "../guard/tool-guard.js"
 import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
@@ -95,6 +96,15 @@ export function createOrchestrator() {
         if (!pending || request.agent !== "commander") return
         pending.failed = true
         throw new Error(pending.message)
+      },
+
+      async "tool.execute.before"(call, output) {
+        // A safety net for our workers only; the user's own agents are theirs to govern.
+        const binding = registry.binding(call.sessionID)
+        const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(call.sessionID) : undefined
+        if (!binding || !directory) return
+        const refusal = refuseToolCall(call.tool, output.args, { directory, userCheckout: directory === binding.mission.workspace.root })
+        if (refusal) throw new Error(refusal)
       },
 
       async "tool.execute.after"(call) {
