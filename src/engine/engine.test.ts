@@ -224,3 +224,35 @@ test("an exception inside the engine ends the mission failed, with its report", 
   assert.equal(state.endReason, "engine error: disk on fire")
   assert.match(readFileSync(started.mission.reportFile, "utf8"), /\*\*FAILED\*\*: engine error: disk on fire/)
 })
+
+/** A worker that never ends its turn by itself: it loops on tool calls (each counted as the host's hook does) until aborted. */
+async function runaway(budget: object) {
+  const registry = new MissionRegistry()
+  const host: FakeHost = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") return void mission.submitPlan(request.sessionId, [task("A")])
+    if (request.agent !== "worker") return
+    let refused = 0
+    while (!host.aborted.includes(request.sessionId)) {
+      if (mission.noteToolCall(request.sessionId)) refused++
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    calls.push(refused)
+    return { ok: false, error: "MessageAbortedError: aborted" }
+  })
+  const calls: number[] = []
+  const started = await startMission({ registry, host, directory: project({ verify: ["true"], maxReviewRounds: 1, budget }), rootSessionId: "ses_root", goal: "build it" })
+  return { state: await started.finished, calls }
+}
+
+test("a worker that loops on tool calls is aborted at its tool-call budget; the attempt fails with the reason", async () => {
+  const { state, calls } = await runaway({ toolCalls: 5 })
+  assert.equal(state.status, "failed")
+  assert.match(state.tasks[0]!.failReason!, /the worker was aborted: the tool-call budget of 5 calls was spent/)
+  assert.deepEqual(calls, [1], "one call over the budget was refused, then the session was aborted; no reminder followed")
+})
+
+test("a worker that never finishes is aborted at its time budget", async () => {
+  const { state } = await runaway({ seconds: 1, toolCalls: 10_000 })
+  assert.match(state.tasks[0]!.failReason!, /the worker was aborted: the time budget of 1 s was spent/)
+})

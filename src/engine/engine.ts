@@ -89,6 +89,10 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   const model = mission.config.roles[options.role]?.model
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
+  // The conversation's budget: time here, tool calls counted by the host's tool hook. Spent, the session is aborted.
+  mission.watchBudget(options.sessionId, () => void host.abort(options.sessionId, options.directory))
+  const seconds = mission.config.budget.seconds
+  const timer = setTimeout(() => mission.exceedBudget(options.sessionId, `the time budget of ${seconds} s was spent`), seconds * 1000)
   try {
     for (const text of [options.text, options.reminder]) {
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
@@ -97,10 +101,14 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
       if (value !== undefined) return { submitted: true, value }
       if (mission.slotSpent(options.sessionId)) return { submitted: false, reason: `the ${options.role} has no attempts left` }
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
+      const exceeded = mission.budgetExceeded(options.sessionId)
+      if (exceeded) return { submitted: false, reason: `the ${options.role} was aborted: ${exceeded}` }
       if (!result.ok) return { submitted: false, reason: `the ${options.role} session failed: ${result.error}` }
     }
     return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
   } finally {
+    clearTimeout(timer)
+    mission.endBudget(options.sessionId)
     engine.live.delete(options.sessionId)
     await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId)
   }

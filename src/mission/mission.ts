@@ -52,6 +52,7 @@ export class Mission {
   private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
+  private readonly budgets = new Map<string, { toolCalls: number; exceeded?: string; onExceeded: (reason: string) => void }>()
   private renderedTodo = ""
 
   constructor(
@@ -172,6 +173,38 @@ export class Mission {
     slot.filled = true
     slot.value = verdict
     return "Recorded. Stop now."
+  }
+
+  // ---- budgets: the engine watches each child conversation; the host's tool hook counts calls ----
+
+  /** Starts a fresh budget for one conversation of a session; `onExceeded` runs once when it is spent. */
+  watchBudget(sessionId: string, onExceeded: (reason: string) => void): void {
+    this.budgets.set(sessionId, { toolCalls: 0, onExceeded })
+  }
+
+  /** Why the session's budget is spent, if it is. */
+  budgetExceeded(sessionId: string): string | undefined {
+    return this.budgets.get(sessionId)?.exceeded
+  }
+
+  endBudget(sessionId: string): void {
+    this.budgets.delete(sessionId)
+  }
+
+  exceedBudget(sessionId: string, reason: string): void {
+    const budget = this.budgets.get(sessionId)
+    if (!budget || budget.exceeded) return
+    budget.exceeded = reason
+    budget.onExceeded(reason)
+  }
+
+  /** Counts one tool call; the refusal text once the session's budget is spent. */
+  noteToolCall(sessionId: string): string | undefined {
+    const budget = this.budgets.get(sessionId)
+    if (!budget) return undefined
+    budget.toolCalls++
+    if (budget.toolCalls > this.config.budget.toolCalls) this.exceedBudget(sessionId, `the tool-call budget of ${this.config.budget.toolCalls} calls was spent`)
+    return budget.exceeded ? `Stopped by the orchestrator: ${budget.exceeded}.` : undefined
   }
 
   /** The directory a child session works in (known once the engine has prompted it). */

@@ -99,8 +99,11 @@ export function createOrchestrator() {
       },
 
       async "tool.execute.before"(call, output) {
-        // A safety net for our workers only; the user's own agents are theirs to govern.
         const binding = registry.binding(call.sessionID)
+        // Every child conversation has a tool-call budget; the engine aborts the session when it is spent.
+        const overBudget = binding && binding.role !== "commander" ? binding.mission.noteToolCall(call.sessionID) : undefined
+        if (overBudget) throw new Error(overBudget)
+        // A safety net for our workers only; the user's own agents are theirs to govern.
         const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(call.sessionID) : undefined
         if (!binding || !directory) return
         const refusal = refuseToolCall(call.tool, output.args, { directory, userCheckout: directory === binding.mission.workspace.root })
