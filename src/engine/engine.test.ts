@@ -256,3 +256,25 @@ test("a worker that never finishes is aborted at its time budget", async () => {
   const { state } = await runaway({ seconds: 1, toolCalls: 10_000 })
   assert.match(state.tasks[0]!.failReason!, /the worker was aborted: the time budget of 1 s was spent/)
 })
+
+test("a secret from the environment never reaches the journal, TODO.md or the report, from evidence or from a model", async () => {
+  const secret = "sk-test-4f9a8b7c6d5e4f3a2b1c"
+  process.env.ORCHESTRATOR_TEST_API_KEY = secret
+  try {
+    const registry = new MissionRegistry()
+    const host = new FakeHost(async (request) => {
+      const mission = registry.binding(request.sessionId)!.mission
+      if (request.agent === "planner") mission.submitPlan(request.sessionId, [{ ...task("A"), description: `use ${secret}` }])
+      if (request.agent === "worker") mission.submitWork(request.sessionId, `done with key ${secret}`)
+      if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "reject", findings: [{ message: `leaked ${secret}` }] })
+    })
+    const config = { verify: ['echo "the key is $ORCHESTRATOR_TEST_API_KEY"'], maxReviewRounds: 1 }
+    const started = await startMission({ registry, host, directory: project(config), rootSessionId: "ses_root", goal: `build it with ${secret}` })
+    await started.finished
+    const files = ["journal.jsonl", "TODO.md", "report.md"].map((name) => readFileSync(path.join(started.mission.folder, name), "utf8"))
+    for (const text of files) assert.ok(!text.includes(secret), text)
+    assert.match(files[0]!, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/)
+  } finally {
+    delete process.env.ORCHESTRATOR_TEST_API_KEY
+  }
+})

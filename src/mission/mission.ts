@@ -6,6 +6,7 @@ import { appendJournal, writeFileAtomic } from "./journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
+import { Redactor } from "./redact.js"
 import { renderReport } from "./report-render.js"
 import { renderTodo } from "./todo-render.js"
 
@@ -54,6 +55,7 @@ export class Mission {
   private readonly touched = new Map<string, Set<string>>()
   private readonly budgets = new Map<string, { toolCalls: number; exceeded?: string; onExceeded: (reason: string) => void }>()
   private renderedTodo = ""
+  private readonly redactor = new Redactor()
 
   constructor(
     readonly id: string,
@@ -66,8 +68,9 @@ export class Mission {
     mkdirSync(this.folder, { recursive: true })
     // Our own .gitignore keeps mission files out of git without editing the user's.
     if (!existsSync(path.join(parent, ".gitignore"))) writeFileSync(path.join(parent, ".gitignore"), "*\n")
-    this.state = initialState(start)
-    this.persist(start)
+    const safeStart = this.redacted(start)
+    this.state = initialState(safeStart)
+    appendJournal(this.journalFile, safeStart)
   }
 
   get journalFile(): string {
@@ -83,9 +86,13 @@ export class Mission {
     return this.stopController.signal.aborted
   }
 
-  /** Journals the event (flushed), folds it into state, re-renders TODO.md if it changed, tells listeners. */
-  record(event: MissionEvent): void {
-    this.persist(event)
+  /**
+   * Journals the event (flushed), folds it into state, re-renders TODO.md if it changed, tells
+   * listeners. Secrets from the environment are removed first: nothing on disk or in state has them.
+   */
+  record(unsafeEvent: MissionEvent): void {
+    const event = this.redacted(unsafeEvent)
+    appendJournal(this.journalFile, event)
     this.state = applyEvent(this.state, event)
     const todo = renderTodo(this.state)
     if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo)
@@ -93,8 +100,8 @@ export class Mission {
     for (const listener of this.listeners) listener(this.state, event)
   }
 
-  private persist(event: MissionEvent): void {
-    appendJournal(this.journalFile, event)
+  private redacted<T extends MissionEvent>(event: T): T {
+    return JSON.parse(this.redactor.redact(JSON.stringify(event))) as T
   }
 
   writeReport(): string {
