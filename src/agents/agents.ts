@@ -57,10 +57,16 @@ function allowOnly(tools: string[]): PermissionMap {
   return { "*": "deny", ...Object.fromEntries([...readTools, ...tools].map((tool) => [tool, "allow" as const])) }
 }
 
-function rolePermission(role: RoleName): PermissionMap {
+export interface AgentOptions {
+  /** Workers may fetch and search the web (`workerWeb` in orchestrator.json). */
+  workerWeb?: boolean
+}
+
+function rolePermission(role: RoleName, options: AgentOptions): PermissionMap {
   if (role !== "worker") return allowOnly(roleTools[role])
-  // Workers keep the host's editing and shell tools; no delegation, no web, nothing outside the project.
-  const denied = ["task", "webfetch", "websearch", "question", ...allOurTools.filter((tool) => tool !== "submit_work")]
+  // Workers keep the host's editing and shell tools; no delegation, no web unless allowed, nothing outside the project.
+  const web = options.workerWeb ? [] : ["webfetch", "websearch"]
+  const denied = ["task", ...web, "question", ...allOurTools.filter((tool) => tool !== "submit_work")]
   return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), submit_work: "allow", external_directory: "deny" }
 }
 
@@ -72,7 +78,7 @@ const descriptions: Record<RoleName, string> = {
   "master-reviewer": "Orchestrator: checks the whole mission end to end before it is sealed (read-only).",
 }
 
-export function agentDefinitions(): Record<RoleName, AgentDefinition> {
+export function agentDefinitions(options: AgentOptions = {}): Record<RoleName, AgentDefinition> {
   return Object.fromEntries(
     roleNames.map((role) => [
       role,
@@ -81,7 +87,7 @@ export function agentDefinitions(): Record<RoleName, AgentDefinition> {
         ...(role === "commander" ? {} : { hidden: true }),
         description: descriptions[role],
         prompt: rolePrompt(role),
-        permission: rolePermission(role),
+        permission: rolePermission(role, options),
       },
     ]),
   ) as Record<RoleName, AgentDefinition>

@@ -27,6 +27,7 @@ test("empty config gives the documented defaults", () => {
       maxPlanAttempts: 3,
       verifyTimeoutSeconds: 300,
       roles: {},
+      workerWeb: false,
       budget: { seconds: 1800, toolCalls: 300 },
       worktrees: { enabled: true, includeUncommitted: true, link: ["node_modules"], copy: [".env"], setup: [], land: "auto", keep: false },
     },

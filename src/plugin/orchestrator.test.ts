@@ -1,6 +1,9 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import type { PluginInput } from "@opencode-ai/plugin"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
 import { createOrchestrator } from "./orchestrator.js"
 
 // The config hook uses nothing of the input but the directory; the client is never called here.
@@ -73,4 +76,16 @@ test("a start error fails the commander's turn, retries included, until the sess
   await assert.rejects(call("commander"), /No mission given/, "a host retry fails the same way")
   await hooks.event!({ event: { type: "session.status", properties: { sessionID: "ses_root", status: { type: "idle" } } } as never })
   await assert.doesNotReject(call("commander"), "the user's next message runs normally")
+})
+
+test("workers get no web tools unless orchestrator.json says workerWeb", async () => {
+  assert.equal((await configured({})).agent.worker.permission.webfetch, "deny")
+  const directory = mkdtempSync(path.join(os.tmpdir(), "web-"))
+  mkdirSync(path.join(directory, ".opencode"))
+  writeFileSync(path.join(directory, ".opencode", "orchestrator.json"), '{ "workerWeb": true }')
+  const hooks = await createOrchestrator().instance({ ...input, directory } as PluginInput)
+  const config = {} as Record<string, any>
+  await hooks.config!(config as never)
+  assert.equal(config.agent.worker.permission.webfetch, undefined)
+  assert.equal(config.agent.worker.permission.task, "deny")
 })

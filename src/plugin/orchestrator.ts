@@ -1,5 +1,6 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { agentDefinitions, taskCommandTemplate, hideOursFromUserAgents, type AgentDefinition } from "../agents/agents.js"
+import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
@@ -11,6 +12,15 @@ import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/com
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
+
+/** The project's orchestrator.json for the agents' settings; a broken one is reported when a mission starts. */
+function projectConfig(directory: string) {
+  try {
+    return loadConfig(directory)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * The process-wide orchestrator. The host evaluates our module once per process and calls the
@@ -41,7 +51,7 @@ export function createOrchestrator() {
       async config(config) {
         // Add ours; never replace or remove the user's agents, command or permissions, never touch default_agent.
         config.agent ??= {}
-        for (const [name, mine] of Object.entries(agentDefinitions())) {
+        for (const [name, mine] of Object.entries(agentDefinitions({ workerWeb: projectConfig(input.directory)?.workerWeb }))) {
           // The user's own settings for our agents win (a model, a stricter permission).
           const theirs = (config.agent[name] ?? {}) as Partial<AgentDefinition>
           config.agent[name] = { ...mine, ...theirs, permission: { ...mine.permission, ...theirs.permission } } as never

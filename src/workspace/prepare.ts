@@ -16,11 +16,12 @@ export interface Preparation {
 /**
  * What the host itself needs in a worktree. A worktree with a `.opencode/` folder would get the
  * host's automatic npm install (seconds, and the network) unless it already has the install;
- * an `opencode.json` the user has not committed is not read in a worktree unless it is there.
+ * an `opencode.json` the user has not committed is not read in a worktree unless it is there (nor
+ * our own `orchestrator.json`, which sets the agents' permissions there).
  */
 const hostLinks = [".opencode/node_modules"]
 const hostCopies = [".opencode/package.json", ".opencode/package-lock.json"]
-const projectConfigFiles = ["opencode.json", "opencode.jsonc"]
+const projectConfigFiles = ["opencode.json", "opencode.jsonc", ".opencode/orchestrator.json"]
 
 function exists(file: string): boolean {
   try {
@@ -60,11 +61,11 @@ export async function prepareWorktree(root: string, worktree: string, preparatio
   try {
     for (const file of preparation.link) place(file, "link")
     for (const file of preparation.copy) place(file, "copy")
+    for (const file of projectConfigFiles) place(file, "mirror")
     if (existsSync(path.join(worktree, ".opencode"))) {
       for (const file of hostLinks) place(file, "link")
       for (const file of hostCopies) place(file, "copy")
     }
-    for (const file of projectConfigFiles) place(file, "mirror")
   } catch (error) {
     return { ok: false, error: `preparing the worktree failed: ${(error as Error).message}` }
   }
