@@ -51,8 +51,15 @@ export function findCycle(tasks: PlannedTask[]): string[] | undefined {
   return undefined
 }
 
+/** A model's value inside a problem: JSON-quoted (control characters visible), at most 60 characters. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value)
+}
+
+const maxProblems = 30
+
 /**
- * Every problem of a plan, each precise enough for the planner to fix. `existingIds` are tasks of
+ * Every problem of a plan (at most 30), each precise enough for the planner to fix. `existingIds` are tasks of
  * earlier rounds that new tasks may depend on. Empty result: the plan is valid.
  */
 export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): string[] {
@@ -63,7 +70,7 @@ export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): 
 
   const seen = new Set<string>(existingIds)
   for (const task of tasks) {
-    const name = `task "${task.id}"`
+    const name = `task ${quoted(task.id)}`
     if (!idPattern.test(task.id) || task.id.length > limits.maxIdLength)
       problems.push(`${name}: id must be 1-${limits.maxIdLength} letters, digits, "-", "_" or "." and start with a letter or digit`)
     if (seen.has(task.id)) problems.push(`${name}: id is used twice`)
@@ -78,18 +85,18 @@ export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): 
     if (task.files.length > limits.maxFiles) problems.push(`${name}: more than ${limits.maxFiles} files`)
     for (const file of task.files) {
       const problem = filePathProblem(file)
-      if (problem) problems.push(`${name}: file "${file}" ${problem}`)
+      if (problem) problems.push(`${name}: file ${quoted(file)} ${problem}`)
     }
   }
 
   const allIds = new Set([...existingIds, ...tasks.map((task) => task.id)])
   for (const task of tasks) {
     for (const dependency of task.dependsOn) {
-      if (dependency === task.id) problems.push(`task "${task.id}": depends on itself`)
-      else if (!allIds.has(dependency)) problems.push(`task "${task.id}": depends on "${dependency}", which is not a task`)
+      if (dependency === task.id) problems.push(`task ${quoted(task.id)}: depends on itself`)
+      else if (!allIds.has(dependency)) problems.push(`task ${quoted(task.id)}: depends on ${quoted(dependency)}, which is not a task`)
     }
   }
   const cycle = findCycle(tasks.map((task) => ({ ...task, dependsOn: task.dependsOn.filter((d) => d !== task.id) })))
-  if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}; remove one of these dependencies`)
-  return problems
+  if (cycle) problems.push(`dependency cycle: ${cycle.map((id) => (id.length > 60 ? quoted(id) : id)).join(" -> ")}; remove one of these dependencies`)
+  return problems.length > maxProblems ? [...problems.slice(0, maxProblems), `… and ${problems.length - maxProblems} more problems`] : problems
 }
