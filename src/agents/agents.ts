@@ -93,4 +93,6 @@ export function agentDefinitions(options: AgentOptions = {}): Record<RoleName, A
   ) as Record<RoleName, AgentDefinition>
 }
 
+export const resumeCommandTemplate = 'A mission was resumed ($ARGUMENTS). Call run_mission with the goal "resume" to follow it, then summarise its report.'
+
 export const taskCommandTemplate = "Call run_mission with this goal, then summarise its report:\n$ARGUMENTS"

@@ -3,6 +3,11 @@ import { evidencePassed } from "../mission/review-policy.js"
 import { describeEvidence } from "../verify/verify-run.js"
 import type { Engine } from "./engine.js"
 
+/** The line a task's merge commit carries, so a resume can tell whether an interrupted merge was made. */
+export function mergeMarker(missionId: string, taskId: string, attempt: number): string {
+  return `Mission ${missionId}, task ${taskId}, attempt ${attempt}.`
+}
+
 const freshTree = "Your worktree now holds the mission's new head, without your change. Redo your change on top of it (keep what is there), then call submit_work."
 
 /**
@@ -21,7 +26,7 @@ export function integrateTask(engine: Engine, taskId: string, attempt: number): 
       mission.record({ type: "merge-end", taskId, attempt, outcome, files: rest.files ?? [], findings: rest.findings ?? [], evidence: rest.evidence ?? [], durationMs: Date.now() - started, ...(rest.commit ? { commit: rest.commit } : {}) })
 
     const ownChange = await workspace.taskDiff(taskId, [], 4000)
-    const merge = await workspace.integrate(taskId, `${taskId}: ${task.title}\n\nMission ${mission.id}, attempt ${attempt}.`)
+    const merge = await workspace.integrate(taskId, `${taskId}: ${task.title}\n\n${mergeMarker(mission.id, taskId, attempt)}`)
     if (merge.status === "error") {
       end("error", { findings: [{ message: `Merging your approved change failed: ${merge.error}\n${freshTree}` }] })
       return false

@@ -1,5 +1,6 @@
 import type { MissionStatus } from "../mission/mission-event.js"
 import type { MissionState } from "../mission/mission-state.js"
+import type { Mission } from "../mission/mission.js"
 import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
 import { planMission } from "./plan-phase.js"
@@ -13,11 +14,14 @@ export async function runMission(engine: Engine): Promise<MissionState> {
   const { mission } = engine
   const config = mission.config
   try {
-    const plan = await planMission(engine)
-    if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
-    if (!plan.ok) return endMission(engine, "failed", plan.error)
+    // A resumed mission that has its plan goes on from its round.
+    if (mission.state.tasks.length === 0) {
+      const plan = await planMission(engine)
+      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+      if (!plan.ok) return endMission(engine, "failed", plan.error)
+    }
 
-    for (let round = 1; round <= config.maxMissionRounds; round++) {
+    for (let round = mission.state.round; round <= config.maxMissionRounds; round++) {
       const work = await runTasks(engine)
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
       if (!work.ok) return endMission(engine, "failed", work.error)
@@ -53,17 +57,22 @@ function stopReason(engine: Engine): string {
   return reason instanceof Error ? reason.message : "stopped"
 }
 
-/** Lands the result (when sealed) and cleans up the workspace, then ends the mission. */
+/** Ends the mission, then lands the result (when sealed) and cleans up the workspace. */
 async function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): Promise<MissionState> {
   const { mission, host } = engine
+  // The decision first: a crash after it leaves only the cleanup for a resume to finish.
+  mission.record({ type: "mission-end", status, reason })
+  await closeWorkspace(mission)
+  mission.writeReport()
+  host.toast(`Mission ${status}: ${reason}`, status === "sealed" ? "success" : "error")
+  return mission.state
+}
+
+export async function closeWorkspace(mission: Mission): Promise<void> {
   try {
-    const { landing, detail, command, keptBranches, keptWorktrees } = await mission.workspace.close(status === "sealed")
+    const { landing, detail, command, keptBranches, keptWorktrees } = await mission.workspace.close(mission.state.status === "sealed")
     mission.record({ type: "workspace-close", landing, detail, ...(command ? { command } : {}), keptBranches, keptWorktrees })
   } catch (error) {
     mission.record({ type: "workspace-close", landing: "branch", detail: `cleanup failed: ${error instanceof Error ? error.message : String(error)}`, keptBranches: [], keptWorktrees: [] })
   }
-  mission.record({ type: "mission-end", status, reason })
-  mission.writeReport()
-  host.toast(`Mission ${status}: ${reason}`, status === "sealed" ? "success" : "error")
-  return mission.state
 }

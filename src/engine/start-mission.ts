@@ -7,6 +7,7 @@ import type { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { detectVerifyCommands } from "../project/project-scan.js"
 import { openWorkspace } from "../workspace/open-workspace.js"
+import { acquireMissionLock, type MissionLock } from "../mission/mission-lock.js"
 import { createEngine } from "./engine.js"
 import { runMission } from "./run-mission.js"
 
@@ -69,8 +70,15 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
     workspace.value,
   )
   mission.record({ type: "workspace-open", ...workspace.value.opening })
-  request.registry.add(mission)
+  const lock = acquireMissionLock(mission.folder)
+  if (!lock.ok) throw new MissionStartError(lock.error)
   request.host.toast(`Mission ${missionId} started`, "info")
+  return launchMission(mission, request, lock.value)
+}
+
+/** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
+export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory">, lock: MissionLock): StartedMission {
+  request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
   mission.onChange((_state, event) => {
     const variant = milestoneToasts[event.type]
@@ -78,11 +86,13 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
     if (variant && line) request.host.toast(line, variant)
   })
   const engine = createEngine(mission, request.host, request.registry)
-  const finished = runMission(engine).then(async (state) => {
-    // Nobody followed the mission from a tool call: show the report once the session is idle.
-    if (!mission.attached) await request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))
-    return state
-  })
+  const finished = runMission(engine)
+    .finally(() => lock.release())
+    .then(async (state) => {
+      // Nobody followed the mission from a tool call: show the report once the session is idle.
+      if (!mission.attached) await request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))
+      return state
+    })
   return { mission, finished }
 }
 

@@ -25,6 +25,10 @@ export function eventLine(event: MissionEvent): string | undefined {
       return `task ${event.taskId}: review ${event.verdict}${event.overruled ? " (reviewer's approve overruled by failing evidence)" : ""}${event.findings.length ? `: ${event.findings[0]!.message.split("\n")[0]}` : ""}`
     case "workspace-open":
       return event.mode === "worktrees" ? `worktrees: mission branch ${event.branch}${event.uncommitted === "included" ? " (with your uncommitted changes)" : ""}` : `shared tree: ${event.reason}`
+    case "mission-resume":
+      return `mission resumed${event.warnings.length ? ` (${event.warnings.join("; ")})` : ""}`
+    case "task-resume":
+      return `task ${event.taskId}: ${event.reason}`
     case "worktree-ready":
       return `task ${event.taskId}: worktree ready (${event.createMs + event.prepareMs} ms)`
     case "work-commit":

@@ -51,6 +51,8 @@ export const stopReasons = {
 export type MissionEvent =
   | { type: "mission-start"; missionId: string; goal: string; rootSessionId: string; directory: string; verifyCommands: string[] }
   | ({ type: "workspace-open" } & WorkspaceOpening)
+  | { type: "mission-resume"; rootSessionId: string; pid: number; warnings: string[] }
+  | { type: "task-resume"; taskId: string; reason: string }
   | { type: "plan-reject"; attempt: number; problems: string[] }
   | { type: "plan-accept"; attempt: number; tasks: PlannedTask[] }
   | { type: "task-start"; taskId: string; attempt: number; sessionId: string }

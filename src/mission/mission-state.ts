@@ -51,6 +51,8 @@ export interface MissionState {
   masterFindings: Finding[]
   missionEvidence: Evidence[]
   usage: Record<string, SessionUsage>
+  /** How often the mission was resumed after its process ended. */
+  resumes: number
   workspace?: WorkspaceOpening
   closing?: WorkspaceClosing
   /** The mission branch's head after the latest merge, and its verification evidence. */
@@ -84,6 +86,7 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     masterFindings: [],
     missionEvidence: [],
     usage: {},
+    resumes: 0,
   }
 }
 
@@ -100,6 +103,11 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
       const { type: _type, ...closing } = event
       return { ...state, closing }
     }
+    case "mission-resume":
+      return { ...state, rootSessionId: event.rootSessionId, resumes: state.resumes + 1 }
+    case "task-resume":
+      // Interrupted mid-attempt: it starts again with its next attempt, in a fresh tree.
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "pending", worktree: undefined }))
     case "worktree-ready":
       return updateTask(state, event.taskId, (task) => ({
         ...task,

@@ -6,6 +6,7 @@ import { appendJournal, writeFileAtomic } from "./journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
+import { faultPoint } from "./fault-point.js"
 import { Redactor } from "./redact.js"
 import { renderReport } from "./report-render.js"
 import { renderTodo } from "./todo-render.js"
@@ -57,13 +58,19 @@ export class Mission {
   private renderedTodo = ""
   private readonly redactor = new Redactor()
 
+  /** A new mission (writes its folder and first event), or one loaded from its journal (`Mission.load`). */
   constructor(
     readonly id: string,
-    start: Extract<MissionEvent, { type: "mission-start" }>,
+    start: Extract<MissionEvent, { type: "mission-start" }> | { loaded: MissionState },
     readonly config: OrchestratorConfig,
     readonly workspace: Workspace,
   ) {
-    this.folder = path.join(start.directory, missionsFolder, id)
+    const directory = "loaded" in start ? start.loaded.directory : start.directory
+    this.folder = path.join(directory, missionsFolder, id)
+    if ("loaded" in start) {
+      this.state = start.loaded
+      return
+    }
     const parent = path.dirname(this.folder)
     mkdirSync(this.folder, { recursive: true })
     // Our own .gitignore keeps mission files out of git without editing the user's.
@@ -92,7 +99,9 @@ export class Mission {
    */
   record(unsafeEvent: MissionEvent): void {
     const event = this.redacted(unsafeEvent)
+    faultPoint(`before:${event.type}`)
     appendJournal(this.journalFile, event)
+    faultPoint(`after:${event.type}`)
     this.state = applyEvent(this.state, event)
     const todo = renderTodo(this.state)
     if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo)

@@ -1,5 +1,7 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { agentDefinitions, taskCommandTemplate, hideOursFromUserAgents, type AgentDefinition } from "../agents/agents.js"
+import { agentDefinitions, resumeCommandTemplate, taskCommandTemplate, hideOursFromUserAgents, type AgentDefinition } from "../agents/agents.js"
+import { resumeMission } from "../engine/resume-mission.js"
+import { unfinishedMissions } from "../mission/mission-files.js"
 import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
@@ -13,13 +15,17 @@ import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } f
 
 const fileWritingTools = new Set(["write", "edit"])
 
-/** The project's orchestrator.json for the agents' settings; a broken one is reported when a mission starts. */
-function projectConfig(directory: string) {
+function safely<T>(read: () => T): T | undefined {
   try {
-    return loadConfig(directory)
+    return read()
   } catch {
     return undefined
   }
+}
+
+/** The project's orchestrator.json for the agents' settings; a broken one is reported when a mission starts. */
+function projectConfig(directory: string) {
+  return safely(() => loadConfig(directory))
 }
 
 /**
@@ -46,6 +52,14 @@ export function createOrchestrator() {
       finished.set(started.mission.id, started.finished)
       return started
     }
+    const resume = async (rootSessionId: string, missionId: string) => {
+      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId })
+      finished.set(started.mission.id, started.finished)
+      return started
+    }
+    // Offered when the plugin starts in a project with a mission its process did not finish.
+    const unfinished = safely(() => unfinishedMissions(input.directory)) ?? []
+    if (unfinished.length) host.toast(`Unfinished mission ${unfinished[0]}: /resume-mission to go on`, "warning")
 
     return {
       async config(config) {
@@ -60,6 +74,7 @@ export function createOrchestrator() {
         config.permission = hideOursFromUserAgents(config.permission) as typeof config.permission
         config.command ??= {}
         config.command.task ??= { template: taskCommandTemplate, description: "Run a verified multi-agent mission", agent: "commander" }
+        config.command["resume-mission"] ??= { template: resumeCommandTemplate, description: "Resume a mission whose process ended (optional: its id)", agent: "commander" }
       },
 
       tool: {
@@ -78,11 +93,12 @@ export function createOrchestrator() {
       },
 
       async "command.execute.before"(command) {
-        if (command.command !== "task") return
+        if (command.command !== "task" && command.command !== "resume-mission") return
         // Starts deterministically, whatever the model does next. A start error thrown here would
         // reach the user as an opaque HTTP 500, so it fails the command's model turn instead.
         try {
-          await start(command.sessionID, command.arguments)
+          if (command.command === "task") await start(command.sessionID, command.arguments)
+          else await resume(command.sessionID, command.arguments)
         } catch (error) {
           failTurn(command.sessionID, error instanceof Error ? error.message : String(error))
         }

@@ -21,6 +21,8 @@ export interface HostRunOptions {
   /** false: the plugin is not in the global config (a test loads it from the project's own). */
   withPlugin?: boolean
   onOutput?: (text: string) => void
+  /** Polled every 50 ms: once true, the host's whole process group is killed with SIGKILL (a crash). */
+  killWhen?: () => boolean
 }
 
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
@@ -44,8 +46,16 @@ export async function runHost(options: HostRunOptions): Promise<HostRun> {
       process.kill(-child.pid!, "SIGKILL")
     } catch {}
   }, options.timeoutMs ?? 120_000)
+  const crash = setInterval(() => {
+    if (!options.killWhen?.()) return
+    clearInterval(crash)
+    try {
+      process.kill(-child.pid!, "SIGKILL")
+    } catch {}
+  }, 50)
   const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)))
   clearTimeout(timer)
+  clearInterval(crash)
   await model.close()
   return { exitCode, output, requests: model.requests, durationMs: Date.now() - started, timedOut }
 }

@@ -2,7 +2,8 @@ import { realpathSync } from "node:fs"
 import type { OrchestratorConfig } from "../config/config.js"
 import { git, type Outcome } from "./git.js"
 import { SharedWorkspace, type Workspace } from "./workspace.js"
-import { WorktreeWorkspace } from "./worktree-workspace.js"
+import type { MissionState } from "../mission/mission-state.js"
+import { WorktreeWorkspace, type WorktreeSettings } from "./worktree-workspace.js"
 
 /**
  * Worktrees whenever they can work; the shared tree only for a stated reason (recorded in the
@@ -17,15 +18,24 @@ export async function openWorkspace(root: string, missionId: string, config: Orc
   if (realpathSync(top.stdout.trim()) !== realpathSync(root)) return shared("the project is a subfolder of its git repository")
   const head = await git(["rev-parse", "--verify", "-q", "HEAD"], root)
   if (!head.ok) return shared("the repository has no commit yet")
-  return WorktreeWorkspace.open(
-    root,
-    missionId,
-    {
-      includeUncommitted: settings.includeUncommitted,
-      land: settings.land,
-      keep: settings.keep,
-      preparation: { link: settings.link, copy: settings.copy, setup: settings.setup, setupTimeoutMs: config.verifyTimeoutSeconds * 1000 },
-    },
-    signal,
-  )
+  return WorktreeWorkspace.open(root, missionId, worktreeSettings(config), signal)
+}
+
+function worktreeSettings(config: OrchestratorConfig): WorktreeSettings {
+  const settings = config.worktrees
+  return {
+    includeUncommitted: settings.includeUncommitted,
+    land: settings.land,
+    keep: settings.keep,
+    preparation: { link: settings.link, copy: settings.copy, setup: settings.setup, setupTimeoutMs: config.verifyTimeoutSeconds * 1000 },
+  }
+}
+
+/** The workspace a mission was started with, opened again for a resume (as its journal recorded it). */
+export async function reopenWorkspace(state: MissionState, config: OrchestratorConfig): Promise<Outcome<Workspace>> {
+  const opening = state.workspace
+  if (!opening) return { ok: false, error: "the journal does not say how the workspace was set up" }
+  if (opening.mode === "shared") return { ok: true, value: SharedWorkspace.reopen(opening) }
+  const failedBranches = state.tasks.filter((task) => task.status === "failed" && task.worktree).map((task) => task.worktree!.branch)
+  return WorktreeWorkspace.reopen(state.directory, state.missionId, opening, failedBranches, worktreeSettings(config))
 }

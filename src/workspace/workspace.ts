@@ -63,6 +63,8 @@ export interface Workspace {
   missionHead(): Promise<string | undefined>
   integrate(taskId: string, message: string): Promise<IntegrateOutcome>
   undoIntegrate(before: string): Promise<Outcome<void>>
+  /** The mission-branch commit whose message carries `marker`, if a merge made one (for a resume). */
+  findMerge(marker: string): Promise<string | undefined>
   releaseTask(taskId: string): Promise<void>
   close(sealed: boolean): Promise<WorkspaceClosing>
 }
@@ -79,6 +81,11 @@ export class SharedWorkspace implements Workspace {
   ) {
     this.missionDirectory = root
     this.opening = { mode: "shared", reason, uncommitted: "none", directory: root, ...(base ? { base } : {}) }
+  }
+
+  /** A resumed mission's shared tree: the diff base stays the one recorded at its start. */
+  static reopen(opening: WorkspaceOpening): SharedWorkspace {
+    return new SharedWorkspace(opening.directory, opening.base, opening.reason ?? "shared tree")
   }
 
   /** Records the commit the mission starts from (the empty tree in a repository with no commit). */
@@ -109,6 +116,9 @@ export class SharedWorkspace implements Workspace {
   }
   async undoIntegrate(): Promise<Outcome<void>> {
     return { ok: true, value: undefined }
+  }
+  async findMerge(): Promise<undefined> {
+    return undefined
   }
   async releaseTask(): Promise<void> {}
   async close(): Promise<WorkspaceClosing> {

@@ -1,5 +1,6 @@
 import { rmSync, rmdirSync } from "node:fs"
 import path from "node:path"
+import { faultPoint } from "../mission/fault-point.js"
 import { commitIdentity, gitValue, truncate, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
@@ -73,6 +74,50 @@ export class WorktreeWorkspace implements Workspace {
     return { ok: true, value: new WorktreeWorkspace(root, opening, missionDirectory, folder, identity, settings, new Set(prepared.value)) }
   }
 
+  /**
+   * The workspace of a mission whose process ended: the mission worktree is checked or made
+   * again from the mission branch and put back to its head (a half-made merge is dropped). Task
+   * worktrees are removed, and so are the branches of tasks that were neither approved nor
+   * failed: their next attempt starts fresh.
+   */
+  static async reopen(root: string, missionId: string, opening: WorkspaceOpening, failedBranches: string[], settings: WorktreeSettings): Promise<Outcome<WorktreeWorkspace>> {
+    const { branch, head, base } = opening
+    if (!branch || !head || !base) return { ok: false, error: "the journal does not name the mission branch" }
+    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
+    if (!commonDir.ok) return commonDir
+    const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
+    const missionDirectory = opening.directory
+    const tip = await gitValue(["rev-parse", "--verify", `refs/heads/${branch}`], root)
+    if (!tip.ok) return { ok: false, error: `the mission branch ${branch} is gone` }
+    await gitValue(["worktree", "prune"], root)
+    if (!(await verifyWorktree(root, missionDirectory, branch, tip.value)).ok) {
+      await gitValue(["worktree", "remove", "--force", "--force", missionDirectory], root)
+      rmSync(missionDirectory, { recursive: true, force: true })
+      await gitValue(["worktree", "prune"], root)
+      const added = await gitValue(["worktree", "add", "-q", missionDirectory, branch], root)
+      if (!added.ok) return { ok: false, error: `cannot make the mission worktree again: ${added.error}` }
+    }
+    const reset = await resetWorktree(missionDirectory, tip.value)
+    if (!reset.ok) return reset
+    const prepared = await prepareWorktree(root, missionDirectory, settings.preparation, false)
+    if (!prepared.ok) return prepared
+    const listed = await gitValue(["worktree", "list", "--porcelain"], root)
+    for (const line of listed.ok ? listed.value.split("\n") : [])
+      if (line.startsWith("worktree ") && line.slice(9).startsWith(path.join(folder, "tasks"))) await removeWorktree(root, line.slice(9))
+    rmSync(path.join(folder, "tasks"), { recursive: true, force: true })
+    const taskBranches = await gitValue(["branch", "--list", "--format=%(refname:short)", `${branch}-task-*`], root)
+    for (const taskBranch of taskBranches.ok ? taskBranches.value.split("\n").filter(Boolean) : [])
+      if (!failedBranches.includes(taskBranch)) await gitValue(["branch", "-D", "-q", taskBranch], root)
+    const identity = await commitIdentity(root)
+    const value = new WorktreeWorkspace(root, { ...opening, branch, head, base }, missionDirectory, folder, identity, settings, new Set(prepared.value))
+    return { ok: true, value }
+  }
+
+  async findMerge(marker: string): Promise<string | undefined> {
+    const found = await gitValue(["log", "-F", `--grep=${marker}`, "--format=%H", `${this.opening.base}..HEAD`], this.missionDirectory)
+    return found.ok && found.value ? found.value.split("\n")[0] : undefined
+  }
+
   async missionHead(): Promise<string | undefined> {
     const head = await gitValue(["rev-parse", "HEAD"], this.missionDirectory)
     return head.ok ? head.value : undefined
@@ -87,6 +132,7 @@ export class WorktreeWorkspace implements Workspace {
     const task = existing ?? { directory: path.join(this.folder, "tasks", taskId), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
     const placed = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
     if (!placed.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${placed.error}` }
+    faultPoint("worktree:placed")
     this.tasks.set(taskId, task)
     task.base = head
     const checked = await verifyWorktree(this.root, task.directory, task.branch, head)
@@ -144,6 +190,7 @@ export class WorktreeWorkspace implements Workspace {
     const staged = await gitValue(["diff", "--cached", "--name-only"], this.missionDirectory)
     if (!staged.ok || !staged.value) return { status: "merged", before, files: [] }
     const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], this.missionDirectory)
+    faultPoint("merge:committed")
     if (!made.ok) {
       await resetWorktree(this.missionDirectory, before, this.missionPrepared)
       return { status: "error", error: made.error }
@@ -187,7 +234,7 @@ export class WorktreeWorkspace implements Workspace {
     const landing = head === this.opening.base
       ? { landing: "nothing" as const, detail: "the mission branch has no change" }
       : sealed && this.settings.land === "auto"
-        ? await landMission(start, head)
+        ? await landMission(start, head).finally(() => faultPoint("land:done"))
         : { landing: "branch" as const, detail: sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch", command: takeCommand(start) }
     const keepMissionBranch = this.settings.keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
     if (this.settings.keep) keptWorktrees.push(this.missionDirectory)

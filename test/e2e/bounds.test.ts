@@ -28,5 +28,5 @@ test("a reviewer that always rejects fails the task after maxReviewRounds, and t
   const folder = missionFolder(project)
   assert.match(readFileSync(path.join(folder, "report.md"), "utf8"), /\*\*FAILED\*\*/)
   assert.match(readFileSync(path.join(folder, "TODO.md"), "utf8"), /- \[!\] \*\*A\*\*/)
-  assert.equal(readJournalTypes(project).at(-1), "mission-end")
+  assert.deepEqual(readJournalTypes(project).slice(-2), ["mission-end", "workspace-close"])
 })

@@ -1,0 +1,99 @@
+import path from "node:path"
+import { loadConfig } from "../config/config.js"
+import { loadJournal, unfinishedMissions } from "../mission/mission-files.js"
+import { acquireMissionLock } from "../mission/mission-lock.js"
+import { Mission, missionsFolder } from "../mission/mission.js"
+import type { MissionState } from "../mission/mission-state.js"
+import { gitValue } from "../workspace/git.js"
+import { reopenWorkspace } from "../workspace/open-workspace.js"
+import { SharedWorkspace, type Workspace } from "../workspace/workspace.js"
+import { mergeMarker } from "./merge-train.js"
+import { closeWorkspace } from "./run-mission.js"
+import { launchMission, MissionStartError, type StartedMission, type StartRequest } from "./start-mission.js"
+
+export interface ResumeRequest extends Omit<StartRequest, "goal"> {
+  /** A mission id; unset: the newest unfinished mission of the project. */
+  missionId?: string
+}
+
+const interrupted = "interrupted when its process ended; its next attempt starts fresh"
+
+/**
+ * Resumes a mission whose process ended before the mission did. Approved (merged) work stays
+ * done; an interrupted merge that was made counts as made; every other task in flight starts
+ * its next attempt in a fresh tree. Refused (nothing changes) while another process runs it.
+ */
+export async function resumeMission(request: ResumeRequest): Promise<StartedMission> {
+  const missionId = request.missionId?.trim() || unfinishedMissions(request.directory)[0]
+  if (!missionId) throw new MissionStartError("No unfinished mission in this project.")
+  if (!/^m-[A-Za-z0-9-]+$/.test(missionId)) throw new MissionStartError("Not a mission id. Use the id of a folder in .opencode/orchestrator/.")
+  if (request.registry.get(missionId)?.state.status === "running") throw new MissionStartError(`Mission ${missionId} is already running in this process.`)
+  const folder = path.join(request.directory, missionsFolder, missionId)
+  let loaded
+  try {
+    loaded = loadJournal(folder)
+  } catch (error) {
+    throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const cleanupLeft = loaded.state.status !== "running" && !loaded.state.closing
+  if (loaded.state.status !== "running" && !cleanupLeft) throw new MissionStartError(`Mission ${missionId} has ended (${loaded.state.status}); there is nothing to resume.`)
+  const lock = acquireMissionLock(folder)
+  if (!lock.ok) throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${lock.error}.`)
+
+  const config = loadConfig(request.directory)
+  const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [loaded.warning, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
+  const workspace = await reopenWorkspace(loaded.state, config)
+  if (!workspace.ok && cleanupLeft && (await branchGone(loaded.state))) {
+    // Its cleanup had removed the mission branch: it had landed (or held nothing). Prune and finish.
+    const mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
+    mission.record(resumed)
+    await gitValue(["worktree", "prune"], request.directory)
+    const landed = loaded.state.verifiedHead && (await gitValue(["merge-base", "--is-ancestor", loaded.state.verifiedHead.commit, "HEAD"], request.directory)).ok
+    const detail = "the mission branch had been landed and removed before the process ended"
+    mission.record({ type: "workspace-close", landing: landed ? "fast-forward" : "nothing", detail, keptBranches: [], keptWorktrees: [] })
+    mission.writeReport()
+    lock.value.release()
+    return { mission, finished: Promise.resolve(mission.state) }
+  }
+  if (!workspace.ok) {
+    lock.value.release()
+    throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${workspace.error}`)
+  }
+  const mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value)
+  mission.record(resumed)
+  if (cleanupLeft) {
+    // It ended, but its process died before landing and cleanup: only those are left to do.
+    request.registry.add(mission)
+    const finished = closeWorkspace(mission)
+      .then(() => mission.writeReport())
+      .finally(() => lock.value.release())
+      .then(() => mission.state)
+    return { mission, finished }
+  }
+  await settleInterrupted(mission, workspace.value)
+  request.host.toast(`Mission ${missionId} resumed`, "info")
+  return launchMission(mission, request, lock.value)
+}
+
+async function branchGone(state: MissionState): Promise<boolean> {
+  const branch = state.workspace?.branch
+  return Boolean(branch) && !(await gitValue(["rev-parse", "--verify", "-q", `refs/heads/${branch}`], state.directory)).ok
+}
+
+/** Puts every task that was in flight back to a state the engine can go on from. */
+async function settleInterrupted(mission: Mission, workspace: Workspace): Promise<void> {
+  for (const task of mission.state.tasks) {
+    if (task.status === "merging") {
+      const commit = await workspace.findMerge(mergeMarker(mission.id, task.id, task.attempts))
+      if (commit) {
+        // Made but not verified after the merge: the commit is left out so the barrier verifies again.
+        mission.record({ type: "merge-end", taskId: task.id, attempt: task.attempts, outcome: "merged", files: [], findings: [{ message: `merge ${commit.slice(0, 12)} found after a restart` }], evidence: [], durationMs: 0 })
+        mission.record({ type: "task-approve", taskId: task.id, attempt: task.attempts })
+        continue
+      }
+    }
+    if (task.status !== "working" && task.status !== "reviewing" && task.status !== "merging") continue
+    if (task.attempts >= mission.config.maxReviewRounds) mission.record({ type: "task-fail", taskId: task.id, reason: `${interrupted.split(";")[0]} in its last attempt` })
+    else mission.record({ type: "task-resume", taskId: task.id, reason: interrupted })
+  }
+}
