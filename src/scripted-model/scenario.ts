@@ -4,17 +4,23 @@ import { z } from "zod"
 export const ScriptedToolCall = z.strictObject({
   name: z.string().min(1),
   args: z.record(z.string(), z.unknown()).default({}),
+  /** Sent instead of `args` as the call's argument text, as is: e.g. truncated JSON. */
+  rawArguments: z.string().optional(),
 })
 
 /**
- * One assistant turn. Either text, tool calls, or both; `delayMs` holds the answer back (to make
- * parallel work observable); `error` answers with an HTTP error instead of a stream.
+ * One assistant turn. Either text, tool calls, or both (neither: an empty answer); `delayMs` holds
+ * the answer back (to make parallel work observable); `error` answers with an HTTP error instead
+ * of a stream, with a `Retry-After` header when `retryAfterSeconds` is set; `fault` breaks the
+ * stream: `stall` sends its start and then nothing, `malformed-sse` sends a line that is not
+ * JSON, `cut-off` ends the connection halfway, without a finish.
  */
 export const ScriptedReply = z.strictObject({
   text: z.string().optional(),
   tools: z.array(ScriptedToolCall).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
-  error: z.strictObject({ status: z.number().int().min(400).max(599), message: z.string() }).optional(),
+  error: z.strictObject({ status: z.number().int().min(400).max(599), message: z.string(), retryAfterSeconds: z.number().int().min(0).max(3600).optional() }).optional(),
+  fault: z.enum(["stall", "malformed-sse", "cut-off"]).optional(),
 })
 export type ScriptedReply = z.infer<typeof ScriptedReply>
 

@@ -48,3 +48,41 @@ test("a scripted error answers with its HTTP status", async () => {
     await server.close()
   }
 })
+
+test("faults: Retry-After on an error, a stream that stalls, malformed SSE, a cut-off stream, raw tool arguments", async () => {
+  const scenario = parseScenario({
+    rules: [
+      { when: "busy", replies: [{ error: { status: 429, message: "slow down", retryAfterSeconds: 7 } }] },
+      { when: "stall", replies: [{ text: "partial answer", fault: "stall" }] },
+      { when: "malformed", replies: [{ text: "x", fault: "malformed-sse" }] },
+      { when: "cut", replies: [{ text: "never finished", fault: "cut-off" }] },
+      { when: "raw", replies: [{ tools: [{ name: "write", rawArguments: '{"filePath": "a.t' }] }] },
+    ],
+  })
+  const server = await startScriptedModel({ scenario })
+  const ask = (content: string, signal?: AbortSignal) =>
+    fetch(`${server.url}/chat/completions`, { method: "POST", body: JSON.stringify({ messages: [{ role: "user", content }] }), signal })
+  try {
+    const busy = await ask("busy")
+    assert.deepEqual([busy.status, busy.headers.get("retry-after")], [429, "7"])
+
+    const stalled = await ask("stall")
+    const reader = stalled.body!.getReader()
+    const first = new TextDecoder().decode((await reader.read()).value)
+    assert.match(first, /"role":"assistant"/)
+    const next = await Promise.race([reader.read().then(() => "more"), new Promise((resolve) => setTimeout(() => resolve("stalled"), 300))])
+    assert.equal(next, "stalled")
+    await reader.cancel()
+
+    const malformed = events(await (await ask("malformed")).text())
+    assert.throws(() => JSON.parse(malformed.at(-1)!))
+    assert.ok(!malformed.includes("[DONE]"))
+
+    await assert.rejects(ask("cut").then((response) => response.text()), "the connection ends without a finished body")
+
+    const raw = events(await (await ask("raw")).text())
+    assert.equal(JSON.parse(raw[2]!).choices[0].delta.tool_calls[0].function.arguments, '{"filePath": "a.t')
+  } finally {
+    await server.close()
+  }
+})

@@ -103,13 +103,24 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
         if (response.destroyed || closing.signal.aborted) return
       }
       if (reply.error) {
-        response.writeHead(reply.error.status, { "content-type": "application/json" })
+        const retryAfter = reply.error.retryAfterSeconds === undefined ? {} : { "retry-after": String(reply.error.retryAfterSeconds) }
+        response.writeHead(reply.error.status, { "content-type": "application/json", ...retryAfter })
         response.end(JSON.stringify({ error: { message: reply.error.message, type: "scripted_error" } }))
       } else {
         response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
         const events = replyToSseEvents(reply, body.model ?? "scripted", `r${entry.index}`, usage)
-        for (const event of events) response.write(event)
-        response.end()
+        if (reply.fault === "malformed-sse") response.write(`${events[0]}data: {"id": "r${entry.index}", "choices": [ not json\n\n`)
+        else for (const event of reply.fault ? events.slice(0, Math.max(1, Math.floor(events.length / 2))) : events) response.write(event)
+        if (reply.fault === "stall") {
+          // Nothing more until the client gives up (its timeout or an abort) or the server closes.
+          await new Promise<void>((resolve) => {
+            response.on("close", () => resolve())
+            closing.signal.addEventListener("abort", () => resolve(), { once: true })
+          })
+          return
+        }
+        if (reply.fault === "cut-off") response.destroy()
+        else response.end()
       }
       entry.endedAt = Date.now()
       if (options.logFile) appendFileSync(options.logFile, JSON.stringify(entry) + "\n")

@@ -27,7 +27,7 @@ export function replyToSseEvents(reply: ScriptedReply, model: string, requestId:
   tools.forEach((call, index) => {
     const id = `call_${requestId}_${index}`
     events.push(chunk({ tool_calls: [{ index, id, type: "function", function: { name: call.name, arguments: "" } }] }))
-    events.push(chunk({ tool_calls: [{ index, function: { arguments: JSON.stringify(call.args ?? {}) } }] }))
+    events.push(chunk({ tool_calls: [{ index, function: { arguments: call.rawArguments ?? JSON.stringify(call.args ?? {}) } }] }))
   })
   events.push(chunk({}, tools.length > 0 ? "tool_calls" : "stop"))
   events.push({ id: requestId, object: "chat.completion.chunk", created, model, choices: [], usage })
