@@ -49,6 +49,13 @@ export const OrchestratorConfig = z.strictObject({
       toolCalls: z.number().int().min(1).max(10_000).default(300).describe("Tool calls a child conversation may make before it is aborted."),
     })
     .default({ seconds: 1800, toolCalls: 300 }),
+  faults: z
+    .strictObject({
+      backoffSeconds: z.number().min(0).max(60).default(2).describe("First wait before retrying after the model provider failed; doubles per consecutive failure (at most 60 s)."),
+      retriesPerTask: z.number().int().min(0).max(10).default(3).describe("Retries of one task's attempt after provider failures, before the task fails."),
+      pauseAfter: z.number().int().min(1).max(50).default(4).describe("Consecutive provider failures across the mission after which it pauses (resume with /resume-mission)."),
+    })
+    .default({ backoffSeconds: 2, retriesPerTask: 3, pauseAfter: 4 }),
   worktrees: Worktrees.default(Worktrees.parse({})),
   roles: z.strictObject(Object.fromEntries(roleNames.map((role) => [role, RoleSettings.optional()]))).default({}),
 })

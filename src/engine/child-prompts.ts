@@ -46,6 +46,11 @@ export function mergeRetryMessage(task: TaskState, attempt: number): string {
   return [taskHeader(task.id, attempt), "Your approved change could not be merged into the mission branch:", ...task.findings.map(findingLine)].join("\n")
 }
 
+/** After the model provider failed mid-attempt: the task is in the session already; this asks it to go on. */
+export function providerRetryMessage(task: TaskState, attempt: number, retry: number): string {
+  return `${taskHeader(task.id, attempt)}\nThe model provider failed (retry ${retry}). Continue the task where it stopped, then call submit_work.`
+}
+
 export function workReminder(task: TaskState, attempt: number): string {
   return `${taskHeader(task.id, attempt)}\nYou stopped without calling submit_work. Finish the task, then call submit_work.`
 }

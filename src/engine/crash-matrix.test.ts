@@ -44,17 +44,17 @@ const normalizedTodo = (dir: string, state: MissionState) =>
 const files = (dir: string) => ["a.txt", "b.txt", "c.txt"].map((file) => readFileSync(path.join(dir, file), "utf8"))
 const approvals = (dir: string) => readJournal(path.join(missionFolder(dir), "journal.jsonl")).entries.filter((entry) => entry.type === "task-approve")
 
+const eventTypes = ["workspace-open", "plan-accept", "worktree-ready", "task-start", "work-submit", "work-commit", "verify-end", "review-end", "merge-start", "merge-end", "task-approve", "usage-update", "master-review-end", "mission-end"]
 const faultPoints = [
-  ...["workspace-open", "plan-accept", "worktree-ready", "task-start", "work-submit", "work-commit", "verify-end", "review-end", "merge-start", "merge-end", "task-approve", "usage-update", "master-review-end", "mission-end"].map((type) => `after:${type}`),
-  "before:merge-end",
-  "before:task-approve",
+  // Every kind of journal write a mission makes, just before and just after it.
+  ...eventTypes.flatMap((type) => [`before:${type}`, `after:${type}`]),
   "before:workspace-close",
   "merge:committed",
   "worktree:placed",
   "land:done",
 ]
 
-test("crash matrix: killed at any fault point, a resumed mission ends as the clean run, losing nothing approved", { timeout: 300_000 }, () => {
+test("crash matrix: killed at any fault point, a resumed mission ends as the clean run, losing nothing approved", { timeout: 600_000 }, () => {
   const clean = project()
   const baseline = run(clean, "start")
   assert.equal(baseline.state?.status, "sealed", baseline.stderr)

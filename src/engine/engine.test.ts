@@ -8,6 +8,7 @@ import type { PlannedTask } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { SubmissionError } from "../mission/mission.js"
 import { FakeHost } from "../testing/fake-host.js"
+import { maxResumes, resumeMission } from "./resume-mission.js"
 import { startMission } from "./start-mission.js"
 
 const task = (id: string, dependsOn: string[] = []): PlannedTask => ({ id, title: `Task ${id}`, description: "", acceptance: [], files: [`${id}.txt`], dependsOn })
@@ -172,7 +173,7 @@ test("start refusals: an overlong goal, and a second mission in a session whose 
   assert.equal((await first.finished).status, "stopped")
 })
 
-test("a child whose model call fails: the attempt fails with the host's error, the next attempt runs", async () => {
+test("a child whose model call fails: the failure comes back as a value, and the same attempt runs again after a wait", async () => {
   let failed = false
   const registry = new MissionRegistry()
   const host = new FakeHost(async (request) => {
@@ -182,11 +183,13 @@ test("a child whose model call fails: the attempt fails with the host's error, t
     }
     await cooperative([task("A")])(request, registry)
   })
-  const started = await startMission({ registry, host, directory: project(), rootSessionId: "s", goal: "x" })
+  const started = await startMission({ registry, host, directory: project({ verify: ["true"], faults: { backoffSeconds: 0.01 } }), rootSessionId: "s", goal: "x" })
   const state = await started.finished
   assert.equal(state.status, "sealed")
-  assert.equal(state.tasks[0]!.attempts, 2)
-  assert.match(host.prompts.filter((p) => p.agent === "worker")[1]!.text, /the worker session failed: APIError: provider said no/)
+  assert.equal(state.tasks[0]!.attempts, 1, "a provider failure is not the worker's attempt")
+  const workerTexts = host.prompts.filter((p) => p.agent === "worker").map((p) => p.text)
+  assert.deepEqual(workerTexts.map((text) => text.split("\n")[0]), ["Task A · attempt 1", "Task A · attempt 1"])
+  assert.match(readFileSync(started.mission.journalFile, "utf8"), /"work-missing".*the worker session failed: APIError: provider said no/)
 })
 
 test("a reviewer that never gives a verdict is a rejection, never an approval", async () => {
@@ -277,4 +280,59 @@ test("a secret from the environment never reaches the journal, TODO.md or the re
   } finally {
     delete process.env.ORCHESTRATOR_TEST_API_KEY
   }
+})
+
+/** Workers whose model provider fails (as the host reports it: an error on the child's turn) while `failing()` says so. */
+function flakyProvider(failing: () => boolean): { registry: MissionRegistry; host: FakeHost } {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") return void mission.submitPlan(request.sessionId, [task("A"), task("B"), task("C")])
+    if (request.agent === "worker" && failing()) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return { ok: false, error: "APIError: overloaded" }
+    }
+    return cooperative([])(request, registry)
+  })
+  return { registry, host }
+}
+
+test("a failing provider: retries back off, concurrency drops, the mission pauses with the reason, and a resume finishes it", async () => {
+  const directory = project({ verify: ["true"], concurrency: 3, faults: { backoffSeconds: 0.01, pauseAfter: 4, retriesPerTask: 5 } })
+  let down = true
+  const failing = flakyProvider(() => down)
+  const paused = await (await startMission({ registry: failing.registry, host: failing.host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(paused.status, "paused")
+  assert.match(paused.endReason!, /the model provider failed 4 times in a row; last: the worker session failed: APIError: overloaded/)
+  const workerCalls = failing.host.prompts.filter((prompt) => prompt.agent === "worker").length
+  assert.ok(workerCalls >= 4 && workerCalls <= 6, `${workerCalls} worker calls: no retry storm`)
+  assert.ok(paused.tasks.every((item) => item.status !== "failed"), "no task failed for the provider's sake")
+
+  down = false
+  const healthy = flakyProvider(() => down)
+  const resumed = await (await resumeMission({ registry: healthy.registry, host: healthy.host, directory, rootSessionId: "ses_root_2" })).finished
+  assert.equal(resumed.status, "sealed", resumed.endReason)
+})
+
+test("provider retries of one task are bounded: past retriesPerTask the task fails with the reason", async () => {
+  const failing = flakyProvider(() => true)
+  const directory = project({ verify: ["true"], concurrency: 1, faults: { backoffSeconds: 0, pauseAfter: 50, retriesPerTask: 2 } })
+  const state = await (await startMission({ registry: failing.registry, host: failing.host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(state.status, "failed")
+  assert.match(state.tasks[0]!.failReason!, /the model provider failed 3 times on this task; last: .*overloaded/)
+  assert.equal(failing.host.prompts.filter((prompt) => prompt.agent === "worker").length, 3)
+})
+
+test("resumes are bounded: a mission that keeps pausing is refused after maxResumes", async () => {
+  const directory = project({ verify: ["true"], faults: { backoffSeconds: 0, pauseAfter: 1 } })
+  const first = flakyProvider(() => true)
+  assert.equal((await (await startMission({ registry: first.registry, host: first.host, directory, rootSessionId: "ses_root", goal: "build it" })).finished).status, "paused")
+  for (let resume = 1; resume <= maxResumes; resume++) {
+    const again = flakyProvider(() => true)
+    const state = await (await resumeMission({ registry: again.registry, host: again.host, directory, rootSessionId: `ses_${resume}` })).finished
+    assert.equal(state.status, "paused")
+    assert.equal(state.resumes, resume)
+  }
+  const last = flakyProvider(() => true)
+  await assert.rejects(resumeMission({ registry: last.registry, host: last.host, directory, rootSessionId: "ses_last" }), /resumed 10 times already/)
 })

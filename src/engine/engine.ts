@@ -3,6 +3,7 @@ import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
+import { shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
@@ -17,6 +18,10 @@ export interface Engine {
   mergeTrain<T>(work: () => Promise<T>): Promise<T>
   /** Directories whose host instance was seen to have our agents. */
   checkedDirectories: Set<string>
+  /** Consecutive provider failures across the mission (see mission/provider-backoff.ts). */
+  providerFailures: number
+  /** Set when the mission must pause: the provider kept failing. */
+  pauseReason?: string
 }
 
 export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
@@ -32,6 +37,7 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     registry,
     live,
     checkedDirectories: new Set([mission.workspace.root]),
+    providerFailures: 0,
     mergeTrain(work) {
       const run = train.then(work)
       train = run.catch(() => undefined)
@@ -78,7 +84,8 @@ export interface AskOptions {
   attempt?: number
 }
 
-export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; reason: string }
+/** A failure is "provider" when the child's turn ended in a host error or ran out of time: worth a wait and a retry. */
+export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; reason: string; failure?: "provider" }
 
 /**
  * Prompts a child and waits for its submission tool call. A child that ends its turn without
@@ -98,12 +105,16 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
       const result = await host.prompt({ sessionId: options.sessionId, directory: options.directory, agent: options.role, text, model })
       const value = mission.takeSubmission<T>(options.sessionId)
-      if (value !== undefined) return { submitted: true, value }
+      if (value !== undefined) {
+        engine.providerFailures = 0
+        return { submitted: true, value }
+      }
       if (mission.slotSpent(options.sessionId)) return { submitted: false, reason: `the ${options.role} has no attempts left` }
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
       const exceeded = mission.budgetExceeded(options.sessionId)
-      if (exceeded) return { submitted: false, reason: `the ${options.role} was aborted: ${exceeded}` }
-      if (!result.ok) return { submitted: false, reason: `the ${options.role} session failed: ${result.error}` }
+      // Out of budget without a single tool call: the provider never answered (a stalled stream, endless retries).
+      if (exceeded) return providerFailure(engine, `the ${options.role} was aborted: ${exceeded.reason}`, exceeded.silent)
+      if (!result.ok) return providerFailure(engine, `the ${options.role} session failed: ${result.error}`, !result.refused)
     }
     return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
   } finally {
@@ -112,6 +123,19 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
     engine.live.delete(options.sessionId)
     await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId)
   }
+}
+
+function providerFailure(engine: Engine, reason: string, provider: boolean): AskOutcome<never> {
+  if (!provider) return { submitted: false, reason }
+  engine.providerFailures++
+  if (shouldPause(engine.providerFailures, backoffSettings(engine)))
+    engine.pauseReason ??= `the model provider failed ${engine.providerFailures} times in a row; last: ${reason}`
+  return { submitted: false, reason, failure: "provider" }
+}
+
+export function backoffSettings(engine: Engine) {
+  const faults = engine.mission.config.faults
+  return { baseSeconds: faults.backoffSeconds, pauseAfter: faults.pauseAfter }
 }
 
 async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string): Promise<void> {

@@ -16,6 +16,9 @@ export interface ResumeRequest extends Omit<StartRequest, "goal"> {
   missionId?: string
 }
 
+/** A mission resumed this often is refused: something keeps killing or pausing it. */
+export const maxResumes = 10
+
 const interrupted = "interrupted when its process ended; its next attempt starts fresh"
 
 /**
@@ -35,8 +38,11 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   } catch (error) {
     throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const cleanupLeft = loaded.state.status !== "running" && !loaded.state.closing
-  if (loaded.state.status !== "running" && !cleanupLeft) throw new MissionStartError(`Mission ${missionId} has ended (${loaded.state.status}); there is nothing to resume.`)
+  const resumable = loaded.state.status === "running" || loaded.state.status === "paused"
+  const cleanupLeft = !resumable && !loaded.state.closing
+  if (!resumable && !cleanupLeft) throw new MissionStartError(`Mission ${missionId} has ended (${loaded.state.status}); there is nothing to resume.`)
+  if (loaded.state.resumes >= maxResumes)
+    throw new MissionStartError(`Mission ${missionId} was resumed ${loaded.state.resumes} times already; start a new mission (its report says what was done).`)
   const lock = acquireMissionLock(folder)
   if (!lock.ok) throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${lock.error}.`)
 
@@ -61,6 +67,7 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   }
   const mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value)
   mission.record(resumed)
+  if (!loaded.state.workspace) mission.record({ type: "workspace-open", ...workspace.value.opening })
   if (cleanupLeft) {
     // It ended, but its process died before landing and cleanup: only those are left to do.
     request.registry.add(mission)
@@ -70,7 +77,7 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
       .then(() => mission.state)
     return { mission, finished }
   }
-  await settleInterrupted(mission, workspace.value)
+  await settleInterrupted(mission, workspace.value, loaded.state.status === "paused")
   request.host.toast(`Mission ${missionId} resumed`, "info")
   return launchMission(mission, request, lock.value)
 }
@@ -80,8 +87,11 @@ async function branchGone(state: MissionState): Promise<boolean> {
   return Boolean(branch) && !(await gitValue(["rev-parse", "--verify", "-q", `refs/heads/${branch}`], state.directory)).ok
 }
 
-/** Puts every task that was in flight back to a state the engine can go on from. */
-async function settleInterrupted(mission: Mission, workspace: Workspace): Promise<void> {
+/**
+ * Puts every task that was in flight back to a state the engine can go on from. After a crash
+ * the interrupted attempt counts; after a pause (the provider's fault, not the worker's) it does not.
+ */
+async function settleInterrupted(mission: Mission, workspace: Workspace, paused: boolean): Promise<void> {
   for (const task of mission.state.tasks) {
     if (task.status === "merging") {
       const commit = await workspace.findMerge(mergeMarker(mission.id, task.id, task.attempts))
@@ -93,7 +103,8 @@ async function settleInterrupted(mission: Mission, workspace: Workspace): Promis
       }
     }
     if (task.status !== "working" && task.status !== "reviewing" && task.status !== "merging") continue
-    if (task.attempts >= mission.config.maxReviewRounds) mission.record({ type: "task-fail", taskId: task.id, reason: `${interrupted.split(";")[0]} in its last attempt` })
-    else mission.record({ type: "task-resume", taskId: task.id, reason: interrupted })
+    if (paused) mission.record({ type: "task-resume", taskId: task.id, reason: "paused for the model provider; it goes on", attemptCounted: false })
+    else if (task.attempts >= mission.config.maxReviewRounds) mission.record({ type: "task-fail", taskId: task.id, reason: `${interrupted.split(";")[0]} in its last attempt` })
+    else mission.record({ type: "task-resume", taskId: task.id, reason: interrupted, attemptCounted: true })
   }
 }

@@ -18,12 +18,14 @@ export async function runMission(engine: Engine): Promise<MissionState> {
     if (mission.state.tasks.length === 0) {
       const plan = await planMission(engine)
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+      if (engine.pauseReason) return pauseMission(engine)
       if (!plan.ok) return endMission(engine, "failed", plan.error)
     }
 
     for (let round = mission.state.round; round <= config.maxMissionRounds; round++) {
       const work = await runTasks(engine)
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+      if (engine.pauseReason) return pauseMission(engine)
       if (!work.ok) return endMission(engine, "failed", work.error)
 
       // Barrier: every task is approved (and merged). The whole project is verified, then master-reviewed.
@@ -31,6 +33,7 @@ export async function runMission(engine: Engine): Promise<MissionState> {
       mission.record({ type: "verify-end", round, evidence })
       const verdict = await masterReview(engine, evidence)
       if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+      if (engine.pauseReason) return pauseMission(engine)
       if (verdict.verdict === "approve") {
         const checked = evidence.length ? `${evidence.length} verification command(s) passed` : "verification turned off"
         return endMission(engine, "sealed", `every task approved, ${checked}, master review approved`)
@@ -57,8 +60,17 @@ function stopReason(engine: Engine): string {
   return reason instanceof Error ? reason.message : "stopped"
 }
 
+/** Pauses: the provider kept failing. Worktrees and branches stay for `/resume-mission`. */
+function pauseMission(engine: Engine): MissionState {
+  const { mission, host } = engine
+  mission.record({ type: "mission-pause", reason: engine.pauseReason! })
+  mission.writeReport()
+  host.toast(`Mission paused: the model provider kept failing. /resume-mission to go on`, "warning")
+  return mission.state
+}
+
 /** Ends the mission, then lands the result (when sealed) and cleans up the workspace. */
-async function endMission(engine: Engine, status: Exclude<MissionStatus, "running">, reason: string): Promise<MissionState> {
+async function endMission(engine: Engine, status: Exclude<MissionStatus, "running" | "paused">, reason: string): Promise<MissionState> {
   const { mission, host } = engine
   // The decision first: a crash after it leaves only the cleanup for a resume to finish.
   mission.record({ type: "mission-end", status, reason })

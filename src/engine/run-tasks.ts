@@ -1,3 +1,4 @@
+import { allowedConcurrency } from "../mission/provider-backoff.js"
 import { blockedTasks, selectReadyTasks } from "../mission/scheduler.js"
 import type { Engine } from "./engine.js"
 import { runTask } from "./task-run.js"
@@ -13,8 +14,10 @@ export async function runTasks(engine: Engine): Promise<PhaseOutcome> {
   const running = new Map<string, Promise<void>>()
   while (!mission.stopped) {
     const anyFailed = mission.state.tasks.some((task) => task.status === "failed")
-    if (!anyFailed) {
-      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), mission.config.concurrency, !mission.workspace.isolated)
+    // Nothing new starts after a failure or while pausing; fewer at once while the provider fails.
+    if (!anyFailed && !engine.pauseReason) {
+      const concurrency = allowedConcurrency(mission.config.concurrency, engine.providerFailures)
+      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), concurrency, !mission.workspace.isolated)
       for (const task of ready) {
         const run = runTask(engine, task.id)
           .catch((error: unknown) => mission.record({ type: "task-fail", taskId: task.id, reason: `engine error: ${String(error)}` }))
@@ -26,6 +29,7 @@ export async function runTasks(engine: Engine): Promise<PhaseOutcome> {
     await Promise.race(running.values())
   }
   await Promise.all(running.values())
+  if (engine.pauseReason) return { ok: false, error: engine.pauseReason }
 
   const failed = mission.state.tasks.filter((task) => task.status === "failed")
   if (failed.length) return { ok: false, error: failed.map((task) => `task ${task.id} failed: ${task.failReason}`).join("; ") }

@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises"
 import type { Verdict } from "../mission/mission.js"
 import type { TaskState } from "../mission/mission-state.js"
 import { decideReview, nextStepAfterReject } from "../mission/review-policy.js"
 import type { TaskTree } from "../workspace/workspace.js"
-import { mergeRetryMessage, retryMessage, reviewMessage, verdictReminder, workMessage, workReminder } from "./child-prompts.js"
-import { askForSubmission, openChildSession, type Engine } from "./engine.js"
+import { mergeRetryMessage, providerRetryMessage, retryMessage, reviewMessage, verdictReminder, workMessage, workReminder } from "./child-prompts.js"
+import { retryDelayMs } from "../mission/provider-backoff.js"
+import { askForSubmission, backoffSettings, openChildSession, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
@@ -43,6 +45,8 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   if (!worker.ok) return mission.record({ type: "task-fail", taskId, reason: worker.error })
 
   let sentBackByMerge = false
+  let providerRetries = 0
+  let providerRetry = false
   for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
     // The same directory, reset to the new head: the worker's session stays bound to it.
@@ -56,13 +60,30 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: attempt === 1 ? workMessage(task, attempt, mission.state.verifyCommands) : sentBackByMerge ? mergeRetryMessage(task, attempt) : retryMessage(task, attempt),
+      text: providerRetry
+        ? providerRetryMessage(task, attempt, providerRetries)
+        : attempt === 1
+          ? workMessage(task, attempt, mission.state.verifyCommands)
+          : sentBackByMerge
+            ? mergeRetryMessage(task, attempt)
+            : retryMessage(task, attempt),
       reminder: workReminder(task, attempt),
     })
     if (mission.stopped) return
     sentBackByMerge = false
+    providerRetry = false
     if (!work.submitted) {
       mission.record({ type: "work-missing", taskId, attempt, reason: work.reason })
+      // The model provider failed, not the worker: the same attempt again after a wait, bounded; or the mission pauses.
+      if (work.failure === "provider") {
+        if (engine.pauseReason) return
+        if (++providerRetries > mission.config.faults.retriesPerTask)
+          return mission.record({ type: "task-fail", taskId, reason: `the model provider failed ${providerRetries} times on this task; last: ${work.reason}` })
+        await sleep(retryDelayMs(engine.providerFailures, backoffSettings(engine)), undefined, { signal: mission.stopController.signal }).catch(() => undefined)
+        providerRetry = true
+        attempt--
+        continue
+      }
       if (attempt === maxRounds) mission.record({ type: "task-fail", taskId, reason: `no work submitted in ${attempt} attempts: ${work.reason}` })
       continue
     }

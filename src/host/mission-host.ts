@@ -1,7 +1,8 @@
 import type { RoleName } from "../config/config.js"
 import type { TokenUsage } from "../mission/mission-event.js"
 
-export type HostResult<T> = { ok: true; value: T } | { ok: false; error: string }
+/** `refused`: the prompt gate did not send it (a busy session or a duplicate); no model was asked. */
+export type HostResult<T> = { ok: true; value: T } | { ok: false; error: string; refused?: boolean }
 
 export interface PromptRequest {
   sessionId: string

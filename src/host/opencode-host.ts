@@ -52,7 +52,7 @@ export class OpencodeHost implements MissionHost {
         return { ok: false, error: errorText(error) }
       }
     })
-    return gated.sent ? gated.value : { ok: false, error: `not sent: session is ${gated.reason}` }
+    return gated.sent ? gated.value : { ok: false, error: `not sent: session is ${gated.reason}`, refused: true }
   }
 
   async post(sessionId: string, directory: string, text: string): Promise<HostResult<void>> {

@@ -27,6 +27,8 @@ export function eventLine(event: MissionEvent): string | undefined {
       return event.mode === "worktrees" ? `worktrees: mission branch ${event.branch}${event.uncommitted === "included" ? " (with your uncommitted changes)" : ""}` : `shared tree: ${event.reason}`
     case "mission-resume":
       return `mission resumed${event.warnings.length ? ` (${event.warnings.join("; ")})` : ""}`
+    case "mission-pause":
+      return `mission PAUSED: ${event.reason} (/resume-mission to go on)`
     case "task-resume":
       return `task ${event.taskId}: ${event.reason}`
     case "worktree-ready":

@@ -36,7 +36,8 @@ export interface TokenUsage {
 /** How merging an approved task into the mission branch ended. Anything but "merged" sends it back. */
 export type MergeOutcome = "merged" | "conflict" | "verify-fail" | "error"
 
-export type MissionStatus = "running" | "sealed" | "failed" | "stopped"
+/** "paused": stopped by code because the model provider kept failing; resumable. */
+export type MissionStatus = "running" | "sealed" | "failed" | "stopped" | "paused"
 
 /** Why a mission stops, when it does not end by itself. Code's words: shown to the user as they are. */
 export const stopReasons = {
@@ -52,7 +53,7 @@ export type MissionEvent =
   | { type: "mission-start"; missionId: string; goal: string; rootSessionId: string; directory: string; verifyCommands: string[] }
   | ({ type: "workspace-open" } & WorkspaceOpening)
   | { type: "mission-resume"; rootSessionId: string; pid: number; warnings: string[] }
-  | { type: "task-resume"; taskId: string; reason: string }
+  | { type: "task-resume"; taskId: string; reason: string; attemptCounted: boolean }
   | { type: "plan-reject"; attempt: number; problems: string[] }
   | { type: "plan-accept"; attempt: number; tasks: PlannedTask[] }
   | { type: "task-start"; taskId: string; attempt: number; sessionId: string }
@@ -70,7 +71,8 @@ export type MissionEvent =
   | { type: "tasks-add"; round: number; tasks: PlannedTask[] }
   | { type: "usage-update"; sessionId: string; role: RoleName; taskId?: string; tokens: TokenUsage; cost: number }
   | ({ type: "workspace-close" } & WorkspaceClosing)
-  | { type: "mission-end"; status: Exclude<MissionStatus, "running">; reason: string }
+  | { type: "mission-pause"; reason: string }
+  | { type: "mission-end"; status: Exclude<MissionStatus, "running" | "paused">; reason: string }
 
 export type MissionEventType = MissionEvent["type"]
 

@@ -36,7 +36,7 @@ export function unfinishedMissions(projectDirectory: string): string[] {
     .filter((name) => {
       try {
         const state = loadState(path.join(root, name))
-        return state.status === "running" || (state.workspace?.mode === "worktrees" && !state.closing)
+        return state.status === "running" || state.status === "paused" || (state.workspace?.mode === "worktrees" && !state.closing)
       } catch {
         return false
       }

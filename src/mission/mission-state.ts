@@ -104,10 +104,13 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
       return { ...state, closing }
     }
     case "mission-resume":
-      return { ...state, rootSessionId: event.rootSessionId, resumes: state.resumes + 1 }
+      // A paused mission runs again; an ended one (resumed only to finish its cleanup) stays ended.
+      return { ...state, ...(state.status === "paused" ? { status: "running" as const, endReason: undefined } : {}), rootSessionId: event.rootSessionId, resumes: state.resumes + 1 }
+    case "mission-pause":
+      return { ...state, status: "paused", endReason: event.reason }
     case "task-resume":
       // Interrupted mid-attempt: it starts again with its next attempt, in a fresh tree.
-      return updateTask(state, event.taskId, (task) => ({ ...task, status: "pending", worktree: undefined }))
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "pending", worktree: undefined, attempts: event.attemptCounted ? task.attempts : task.attempts - 1 }))
     case "worktree-ready":
       return updateTask(state, event.taskId, (task) => ({
         ...task,

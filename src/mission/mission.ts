@@ -54,7 +54,7 @@ export class Mission {
   private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
-  private readonly budgets = new Map<string, { toolCalls: number; exceeded?: string; onExceeded: (reason: string) => void }>()
+  private readonly budgets = new Map<string, { toolCalls: number; exceeded?: string; silent?: boolean; onExceeded: (reason: string) => void }>()
   private renderedTodo = ""
   private readonly redactor = new Redactor()
 
@@ -198,9 +198,10 @@ export class Mission {
     this.budgets.set(sessionId, { toolCalls: 0, onExceeded })
   }
 
-  /** Why the session's budget is spent, if it is. */
-  budgetExceeded(sessionId: string): string | undefined {
-    return this.budgets.get(sessionId)?.exceeded
+  /** Why the session's budget is spent, if it is; `silent` when it made no tool call at all (a provider that never answered). */
+  budgetExceeded(sessionId: string): { reason: string; silent: boolean } | undefined {
+    const budget = this.budgets.get(sessionId)
+    return budget?.exceeded ? { reason: budget.exceeded, silent: budget.toolCalls === 0 } : undefined
   }
 
   endBudget(sessionId: string): void {

@@ -62,9 +62,10 @@ export function describeRequest(messages: ChatMessage[], agentHeader?: string): 
 }
 
 /** The first rule that matches the request and has a reply for its step; else the fallback. */
-export function selectReply(scenario: Scenario, facts: RequestFacts): { reply: ScriptedReply; rule: number } {
+export function selectReply(scenario: Scenario, facts: RequestFacts, uses: number[] = []): { reply: ScriptedReply; rule: number } {
   if (facts.isTitleRequest) return { reply: { text: "Orchestrated mission" }, rule: -1 }
   for (const [index, rule] of scenario.rules.entries()) {
+    if (rule.maxUses !== undefined && (uses[index] ?? 0) >= rule.maxUses) continue
     if (rule.agent !== undefined && rule.agent !== facts.agent) continue
     if (rule.task !== undefined && rule.task !== facts.task) continue
     if (rule.attempt !== undefined && rule.attempt !== facts.attempt) continue

@@ -32,6 +32,8 @@ export type ScriptedReply = z.infer<typeof ScriptedReply>
  * - `round`: from the `Mission round <n>` line of the latest user message that has one.
  * - `when`: a substring of the latest user message.
  * `replies[step]` is the answer, where step counts assistant turns since that user message.
+ * `maxUses`: the rule answers at most this many requests, then is passed over (e.g. an error
+ * for the first two tries of the same request, which the client retries).
  */
 export const ScriptedRule = z.strictObject({
   agent: z.string().optional(),
@@ -39,6 +41,7 @@ export const ScriptedRule = z.strictObject({
   attempt: z.number().int().min(1).optional(),
   round: z.number().int().min(1).optional(),
   when: z.string().optional(),
+  maxUses: z.number().int().min(1).optional(),
   replies: z.array(ScriptedReply).min(1),
 })
 export type ScriptedRule = z.infer<typeof ScriptedRule>

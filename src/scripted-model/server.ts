@@ -51,6 +51,8 @@ async function readBody(request: http.IncomingMessage): Promise<string> {
 
 export async function startScriptedModel(options: ScriptedModelOptions): Promise<ScriptedModelServer> {
   const requests: LoggedRequest[] = []
+  /** How many requests each rule has answered (for `maxUses`). */
+  const uses: number[] = []
   const closing = new AbortController()
   const server = http.createServer(async (request, response) => {
     try {
@@ -70,7 +72,8 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
       }
       const messages = body.messages ?? []
       const facts = describeRequest(messages, header(request, "x-orchestrator-agent"))
-      const { reply, rule } = selectReply(options.scenario, facts)
+      const { reply, rule } = selectReply(options.scenario, facts, uses)
+      if (rule >= 0) uses[rule] = (uses[rule] ?? 0) + 1
       const toolsJson = JSON.stringify(body.tools ?? [])
       const promptTokens = estimateTokens(JSON.stringify(messages)) + estimateTokens(toolsJson)
       const replySize = (reply.text ?? "") + JSON.stringify(reply.tools ?? [])

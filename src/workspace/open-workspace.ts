@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs"
 import type { OrchestratorConfig } from "../config/config.js"
 import { git, type Outcome } from "./git.js"
+import { discardMissionBranch } from "./worktree-ops.js"
 import { SharedWorkspace, type Workspace } from "./workspace.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { WorktreeWorkspace, type WorktreeSettings } from "./worktree-workspace.js"
@@ -31,10 +32,17 @@ function worktreeSettings(config: OrchestratorConfig): WorktreeSettings {
   }
 }
 
-/** The workspace a mission was started with, opened again for a resume (as its journal recorded it). */
+/**
+ * The workspace a mission was started with, opened again for a resume (as its journal recorded
+ * it). A mission that died before recording it gets a new one; whatever its start had made of a
+ * mission branch is removed first (nothing can have been done on it yet).
+ */
 export async function reopenWorkspace(state: MissionState, config: OrchestratorConfig): Promise<Outcome<Workspace>> {
   const opening = state.workspace
-  if (!opening) return { ok: false, error: "the journal does not say how the workspace was set up" }
+  if (!opening) {
+    await discardMissionBranch(state.directory, state.missionId)
+    return openWorkspace(state.directory, state.missionId, config)
+  }
   if (opening.mode === "shared") return { ok: true, value: SharedWorkspace.reopen(opening) }
   const failedBranches = state.tasks.filter((task) => task.status === "failed" && task.worktree).map((task) => task.worktree!.branch)
   return WorktreeWorkspace.reopen(state.directory, state.missionId, opening, failedBranches, worktreeSettings(config))

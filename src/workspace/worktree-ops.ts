@@ -1,4 +1,5 @@
-import { realpathSync } from "node:fs"
+import { realpathSync, rmSync } from "node:fs"
+import path from "node:path"
 import { gitValue, type Outcome } from "./git.js"
 
 function real(directory: string): string {
@@ -39,4 +40,15 @@ export async function resetWorktree(directory: string, commit: string, prepared:
 export async function removeWorktree(repo: string, directory: string, branch?: string): Promise<void> {
   await gitValue(["worktree", "remove", "--force", "--force", directory], repo)
   if (branch) await gitValue(["branch", "-D", "-q", branch], repo)
+}
+
+/** Removes a mission's worktrees folder and branch, if a start that never finished made them. */
+export async function discardMissionBranch(repo: string, missionId: string): Promise<void> {
+  const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], repo)
+  if (!commonDir.ok) return
+  const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
+  await gitValue(["worktree", "remove", "--force", "--force", path.join(folder, "mission")], repo)
+  rmSync(folder, { recursive: true, force: true })
+  await gitValue(["worktree", "prune"], repo)
+  await gitValue(["branch", "-D", "-q", `orchestrator/${missionId}`], repo)
 }
