@@ -10,6 +10,7 @@ import { readJournal } from "../mission/journal.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { Mission } from "../mission/mission.js"
 import { SharedWorkspace } from "../workspace/workspace.js"
+import { missionStatusTool, missionStopTool, runMissionTool } from "./commander-tools.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "./submission-tools.js"
 
 // Bad input, generated: every tool's arguments and every plan either pass validation or are refused
@@ -69,6 +70,31 @@ test("any arguments to any submit tool: accepted only when valid, otherwise a me
     }),
     { numRuns: 150 },
   )
+})
+
+test("any arguments to the commander's tools: a refusal or an answer, never a crash", async () => {
+  const registry = new MissionRegistry()
+  const refusedStarts: string[] = []
+  const run = runMissionTool({
+    registry,
+    start: async (_session, goal) => {
+      refusedStarts.push(goal)
+      throw new Error("not starting in this test")
+    },
+    finished: () => undefined,
+    onUnsealed: () => {},
+  })
+  const status = missionStatusTool(registry)
+  const stop = missionStopTool(registry)
+  const toolContext = { sessionID: "ses_root", abort: new AbortController().signal, metadata: () => {} } as unknown as ToolContext
+  await fc.assert(
+    fc.asyncProperty(anyArguments, async (args) => {
+      for (const tool of [run, status, stop]) await outcome(() => tool.execute(args as never, toolContext))
+      assert.equal(registry.get("m-anything"), undefined)
+    }),
+    { numRuns: 100 },
+  )
+  assert.ok(refusedStarts.every((goal) => typeof goal === "string"), "only a string goal reached the start")
 })
 
 test("plans with duplicate ids, unknown or cyclic dependencies, escaping paths or thousands of tasks are refused whole", async () => {
