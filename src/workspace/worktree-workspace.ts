@@ -30,6 +30,14 @@ interface TaskWorktree {
 export class WorktreeWorkspace implements Workspace {
   readonly isolated = true
   private readonly tasks = new Map<string, TaskWorktree>()
+  /** git does not add or remove worktrees safely in parallel (`.git/worktrees` is shared): one at a time. */
+  private worktreeQueue: Promise<unknown> = Promise.resolve()
+
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.worktreeQueue.then(work)
+    this.worktreeQueue = run.catch(() => undefined)
+    return run
+  }
 
   private constructor(
     readonly root: string,
@@ -130,13 +138,16 @@ export class WorktreeWorkspace implements Workspace {
     const started = Date.now()
     const existing = this.tasks.get(taskId)
     const task = existing ?? { directory: path.join(this.folder, "tasks", taskId), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
-    const placed = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
-    if (!placed.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${placed.error}` }
-    faultPoint("worktree:placed")
-    this.tasks.set(taskId, task)
-    task.base = head
-    const checked = await verifyWorktree(this.root, task.directory, task.branch, head)
-    if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
+    const placed = await this.oneAtATime(async (): Promise<Outcome<void>> => {
+      const made = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
+      if (!made.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${made.error}` }
+      faultPoint("worktree:placed")
+      this.tasks.set(taskId, task)
+      task.base = head
+      const checked = await verifyWorktree(this.root, task.directory, task.branch, head)
+      return checked.ok ? checked : { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
+    })
+    if (!placed.ok) return placed
     const createMs = Date.now() - started
     const prepared = await prepareWorktree(this.root, task.directory, this.settings.preparation, !existing)
     if (!prepared.ok) return { ok: false, error: `task ${taskId}: ${prepared.error}` }
@@ -206,7 +217,7 @@ export class WorktreeWorkspace implements Workspace {
   async releaseTask(taskId: string): Promise<void> {
     const task = this.tasks.get(taskId)
     if (!task || this.settings.keep) return
-    await removeWorktree(this.root, task.directory, task.branch)
+    await this.oneAtATime(() => removeWorktree(this.root, task.directory, task.branch))
     this.tasks.delete(taskId)
   }
 
