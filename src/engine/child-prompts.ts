@@ -27,7 +27,7 @@ export function planReminder(): string {
   return "You have not submitted a valid plan yet. Call submit_plan now."
 }
 
-export function workMessage(task: TaskState, attempt: number, verifyCommands: string[]): string {
+function workMessage(task: TaskState, attempt: number, verifyCommands: string[]): string {
   const lines = [taskHeader(task.id, attempt), `Title: ${task.title}`]
   if (task.description) lines.push("", task.description)
   if (task.acceptance.length) lines.push("", "Acceptance:", bullet(task.acceptance))
@@ -37,18 +37,27 @@ export function workMessage(task: TaskState, attempt: number, verifyCommands: st
 }
 
 /** A later attempt goes to the same session, so it carries only what changed: the findings. */
-export function retryMessage(task: TaskState, attempt: number): string {
+function retryMessage(task: TaskState, attempt: number): string {
   return [taskHeader(task.id, attempt), "Your previous attempt was rejected. Fix every finding, then call submit_work again:", bullet(task.findings.map(findingLine))].join("\n")
 }
 
 /** After a merge sent an approved attempt back: the findings carry the conflict or the failing evidence. */
-export function mergeRetryMessage(task: TaskState, attempt: number): string {
+function mergeRetryMessage(task: TaskState, attempt: number): string {
   return [taskHeader(task.id, attempt), "Your approved change could not be merged into the mission branch:", ...task.findings.map(findingLine)].join("\n")
 }
 
 /** After the model provider failed mid-attempt: the task is in the session already; this asks it to go on. */
-export function providerRetryMessage(task: TaskState, attempt: number, retry: number): string {
+function providerRetryMessage(task: TaskState, attempt: number, retry: number): string {
   return `${taskHeader(task.id, attempt)}\nThe model provider failed (retry ${retry}). Continue the task where it stopped, then call submit_work.`
+}
+
+export type RetryCause = "findings" | "merge" | "provider"
+
+/** What a worker is told at the start of an attempt: the task, or only why it goes again. */
+export function attemptMessage(task: TaskState, attempt: number, cause: RetryCause, providerRetry: number, verifyCommands: string[]): string {
+  if (cause === "provider") return providerRetryMessage(task, attempt, providerRetry)
+  if (attempt === 1) return workMessage(task, attempt, verifyCommands)
+  return cause === "merge" ? mergeRetryMessage(task, attempt) : retryMessage(task, attempt)
 }
 
 export function workReminder(task: TaskState, attempt: number): string {

@@ -237,7 +237,7 @@ async function runaway(budget: object) {
     if (request.agent !== "worker") return
     let refused = 0
     while (!host.aborted.includes(request.sessionId)) {
-      if (mission.noteToolCall(request.sessionId)) refused++
+      if (mission.budgets.noteToolCall(request.sessionId)) refused++
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     calls.push(refused)

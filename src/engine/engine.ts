@@ -3,6 +3,7 @@ import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
+import { oneAtATime, type OneAtATime } from "../concurrency/one-at-a-time.js"
 import { shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
 
@@ -15,7 +16,7 @@ export interface Engine {
   live: Map<string, string>
   verify(directory: string): Promise<Evidence[]>
   /** Runs merges one at a time: the merge train. */
-  mergeTrain<T>(work: () => Promise<T>): Promise<T>
+  mergeTrain: OneAtATime
   /** Directories whose host instance was seen to have our agents. */
   checkedDirectories: Set<string>
   /** Consecutive provider failures across the mission (see mission/provider-backoff.ts). */
@@ -25,8 +26,7 @@ export interface Engine {
 }
 
 export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
-  let queue: Promise<unknown> = Promise.resolve()
-  let train: Promise<unknown> = Promise.resolve()
+  const verifications = oneAtATime()
   const live = new Map<string, string>()
   mission.stopController.signal.addEventListener("abort", () => {
     for (const [sessionId, directory] of live) void host.abort(sessionId, directory)
@@ -38,19 +38,10 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     live,
     checkedDirectories: new Set([mission.workspace.root]),
     providerFailures: 0,
-    mergeTrain(work) {
-      const run = train.then(work)
-      train = run.catch(() => undefined)
-      return run
-    },
-    // One verification at a time: parallel test runs in one tree would disturb each other.
-    verify(directory) {
-      const run = queue.then(() =>
-        runVerification(mission.state.verifyCommands, directory, mission.config.verifyTimeoutSeconds * 1000, mission.stopController.signal),
-      )
-      queue = run.catch(() => undefined)
-      return run
-    },
+    mergeTrain: oneAtATime(),
+    // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
+    verify: (directory) =>
+      verifications(() => runVerification(mission.state.verifyCommands, directory, mission.config.verifyTimeoutSeconds * 1000, mission.stopController.signal)),
   }
 }
 
@@ -96,10 +87,8 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   const model = mission.config.roles[options.role]?.model
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
-  // The conversation's budget: time here, tool calls counted by the host's tool hook. Spent, the session is aborted.
-  mission.watchBudget(options.sessionId, () => void host.abort(options.sessionId, options.directory))
-  const seconds = mission.config.budget.seconds
-  const timer = setTimeout(() => mission.exceedBudget(options.sessionId, `the time budget of ${seconds} s was spent`), seconds * 1000)
+  // The conversation's budget (time, and tool calls counted by the host's tool hook). Spent, the session is aborted.
+  mission.budgets.watch(options.sessionId, () => void host.abort(options.sessionId, options.directory))
   try {
     for (const text of [options.text, options.reminder]) {
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
@@ -111,15 +100,14 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
       }
       if (mission.slotSpent(options.sessionId)) return { submitted: false, reason: `the ${options.role} has no attempts left` }
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
-      const exceeded = mission.budgetExceeded(options.sessionId)
+      const exceeded = mission.budgets.exceeded(options.sessionId)
       // Out of budget without a single tool call: the provider never answered (a stalled stream, endless retries).
       if (exceeded) return providerFailure(engine, `the ${options.role} was aborted: ${exceeded.reason}`, exceeded.silent)
       if (!result.ok) return providerFailure(engine, `the ${options.role} session failed: ${result.error}`, !result.refused)
     }
     return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
   } finally {
-    clearTimeout(timer)
-    mission.endBudget(options.sessionId)
+    mission.budgets.end(options.sessionId)
     engine.live.delete(options.sessionId)
     await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId)
   }

@@ -50,14 +50,9 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [loaded.warning, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
   const workspace = await reopenWorkspace(loaded.state, config)
   if (!workspace.ok && cleanupLeft && (await branchGone(loaded.state))) {
-    // Its cleanup had removed the mission branch: it had landed (or held nothing). Prune and finish.
     const mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
     mission.record(resumed)
-    await gitValue(["worktree", "prune"], request.directory)
-    const landed = loaded.state.verifiedHead && (await gitValue(["merge-base", "--is-ancestor", loaded.state.verifiedHead.commit, "HEAD"], request.directory)).ok
-    const detail = "the mission branch had been landed and removed before the process ended"
-    mission.record({ type: "workspace-close", landing: landed ? "fast-forward" : "nothing", detail, keptBranches: [], keptWorktrees: [] })
-    mission.writeReport()
+    await recordCleanupDone(mission)
     lock.value.release()
     return { mission, finished: Promise.resolve(mission.state) }
   }
@@ -80,6 +75,16 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   await settleInterrupted(mission, workspace.value, loaded.state.status === "paused")
   request.host.toast(`Mission ${missionId} resumed`, "info")
   return launchMission(mission, request, lock.value)
+}
+
+/** Its cleanup had removed the mission branch (so it had landed, or held nothing) when the process died: only the record is missing. */
+async function recordCleanupDone(mission: Mission): Promise<void> {
+  const { directory, verifiedHead } = mission.state
+  await gitValue(["worktree", "prune"], directory)
+  const landed = verifiedHead && (await gitValue(["merge-base", "--is-ancestor", verifiedHead.commit, "HEAD"], directory)).ok
+  const detail = "the mission branch had been landed and removed before the process ended"
+  mission.record({ type: "workspace-close", landing: landed ? "fast-forward" : "nothing", detail, keptBranches: [], keptWorktrees: [] })
+  mission.writeReport()
 }
 
 async function branchGone(state: MissionState): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { Verdict } from "../mission/mission.js"
 import type { TaskState } from "../mission/mission-state.js"
 import { decideReview, nextStepAfterReject } from "../mission/review-policy.js"
 import type { TaskTree } from "../workspace/workspace.js"
-import { mergeRetryMessage, providerRetryMessage, retryMessage, reviewMessage, verdictReminder, workMessage, workReminder } from "./child-prompts.js"
+import { attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { retryDelayMs } from "../mission/provider-backoff.js"
 import { askForSubmission, backoffSettings, openChildSession, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
@@ -44,13 +44,13 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   const worker = await openChildSession(engine, "worker", `Task ${taskId}: ${taskOf(engine, taskId).title}`, directory, taskId)
   if (!worker.ok) return mission.record({ type: "task-fail", taskId, reason: worker.error })
 
-  let sentBackByMerge = false
+  /** Why the next attempt's message is sent: the review's findings, a failed merge, or a provider failure. */
+  let next: RetryCause = "findings"
   let providerRetries = 0
-  let providerRetry = false
   for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
     // The same directory, reset to the new head: the worker's session stays bound to it.
-    if (sentBackByMerge && !(await provision(engine, taskId, attempt))) return
+    if (next === "merge" && !(await provision(engine, taskId, attempt))) return
     mission.record({ type: "task-start", taskId, attempt, sessionId: worker.value })
     const task = taskOf(engine, taskId)
     const work = await askForSubmission<string>(engine, {
@@ -60,18 +60,11 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: providerRetry
-        ? providerRetryMessage(task, attempt, providerRetries)
-        : attempt === 1
-          ? workMessage(task, attempt, mission.state.verifyCommands)
-          : sentBackByMerge
-            ? mergeRetryMessage(task, attempt)
-            : retryMessage(task, attempt),
+      text: attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands),
       reminder: workReminder(task, attempt),
     })
     if (mission.stopped) return
-    sentBackByMerge = false
-    providerRetry = false
+    next = "findings"
     if (!work.submitted) {
       mission.record({ type: "work-missing", taskId, attempt, reason: work.reason })
       // The model provider failed, not the worker: the same attempt again after a wait, bounded; or the mission pauses.
@@ -80,7 +73,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
         if (++providerRetries > mission.config.faults.retriesPerTask)
           return mission.record({ type: "task-fail", taskId, reason: `the model provider failed ${providerRetries} times on this task; last: ${work.reason}` })
         await sleep(retryDelayMs(engine.providerFailures, backoffSettings(engine)), undefined, { signal: mission.stopController.signal }).catch(() => undefined)
-        providerRetry = true
+        next = "provider"
         attempt--
         continue
       }
@@ -117,7 +110,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
         const first = taskOf(engine, taskId).findings[0]?.message.split("\n")[0] ?? "not merged"
         return mission.record({ type: "task-fail", taskId, reason: `approved, but not merged in ${maxRounds} attempts; last: ${first}` })
       }
-      sentBackByMerge = true
+      next = "merge"
       continue
     }
     if (nextStepAfterReject(attempt, maxRounds) === "fail") {

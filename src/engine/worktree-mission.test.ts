@@ -30,11 +30,15 @@ function repository(config: object, files: Record<string, string> = { "README.md
 
 type Work = (request: PromptRequest, mission: Mission) => Promise<void> | void
 
-async function run(root: string, plan: PlannedTask[], work: Work) {
+/** Runs a mission on `root`; `beforePlan` may change the world while the planner is at work. */
+async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => void) {
   const registry = new MissionRegistry()
-  const host = new FakeHost(async (request) => {
+  const host: FakeHost = new FakeHost(async (request) => {
     const mission = registry.binding(request.sessionId)!.mission
-    if (request.agent === "planner") mission.submitPlan(request.sessionId, plan)
+    if (request.agent === "planner") {
+      beforePlan?.(mission, host)
+      mission.submitPlan(request.sessionId, plan)
+    }
     if (request.agent === "worker") {
       await work(request, mission)
       mission.submitWork(request.sessionId, "done")
@@ -131,35 +135,18 @@ test("uncommitted changes are the mission's base and stay byte for byte; the res
 
 test("a task whose worktree cannot be provisioned fails clearly, and nothing is written into the shared tree", async () => {
   const root = repository({ verify: [] })
-  const registry = new MissionRegistry()
-  const host = new FakeHost(async (request) => {
-    const mission = registry.binding(request.sessionId)!.mission
-    if (request.agent === "planner") {
-      git(root, "branch", `orchestrator/${mission.id}-task-A`)
-      mission.submitPlan(request.sessionId, [task("A", ["a.txt"])])
-    }
-    if (request.agent === "worker") writeFileSync(path.join(request.directory, "a.txt"), "A\n")
-  })
-  const started = await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })
-  const state = await started.finished
+  const writeA = (request: PromptRequest) => writeFileSync(path.join(request.directory, "a.txt"), "A\n")
+  const { state, host, mission } = await run(root, [task("A", ["a.txt"])], writeA, (mission) => git(root, "branch", `orchestrator/${mission.id}-task-A`))
   assert.equal(state.status, "failed")
   assert.match(state.tasks[0]!.failReason!, /cannot create the worktree of task A: git worktree failed: .*already exists/)
   assert.equal(host.prompts.filter((prompt) => prompt.agent === "worker").length, 0)
   assert.equal(existsSync(path.join(root, "a.txt")), false)
-  assert.match(readFileSync(started.mission.reportFile, "utf8"), /cannot create the worktree of task A/)
+  assert.match(readFileSync(mission.reportFile, "utf8"), /cannot create the worktree of task A/)
 })
 
 test("a worktree whose host instance lacks our agents fails the task with the reason, not a host error", async () => {
   const root = repository({ verify: [] })
-  const registry = new MissionRegistry()
-  const host = new FakeHost(async (request) => {
-    const mission = registry.binding(request.sessionId)!.mission
-    if (request.agent === "planner") {
-      mission.submitPlan(request.sessionId, [task("A", ["a.txt"])])
-      host.agents = ["build", "plan"]
-    }
-  })
-  const state = await (await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })).finished
+  const { state } = await run(root, [task("A", ["a.txt"])], () => {}, (_mission, host) => (host.agents = ["build", "plan"]))
   assert.equal(state.status, "failed")
   assert.match(state.tasks[0]!.failReason!, /agents are not loaded in .*: OpenCode does not see the config/)
 })

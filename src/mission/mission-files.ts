@@ -25,14 +25,19 @@ export function loadJournal(folder: string): LoadedJournal {
   return { state, warning: `the journal's last line was torn (${Buffer.byteLength(read.tornTail)} bytes) and was cut off; the mission resumes after its last complete event` }
 }
 
-/** Mission ids of a project whose journal has no end (or whose cleanup did not happen), newest first. */
-export function unfinishedMissions(projectDirectory: string): string[] {
+/**
+ * Mission ids of a project whose journal has no end (or whose cleanup did not happen), newest
+ * first, looking at the `newest` missions only (ids sort by start time): what the plugin checks on
+ * every start stays small however many missions a project has had.
+ */
+export function unfinishedMissions(projectDirectory: string, newest = Infinity): string[] {
   const root = path.join(projectDirectory, missionsFolder)
   if (!existsSync(root)) return []
   return readdirSync(root)
     .filter((name) => name.startsWith("m-"))
     .sort()
     .reverse()
+    .slice(0, newest)
     .filter((name) => {
       try {
         const state = loadState(path.join(root, name))

@@ -6,6 +6,7 @@ import { appendJournal, writeFileAtomic } from "./journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
+import { ConversationBudgets } from "./conversation-budgets.js"
 import { faultPoint } from "./fault-point.js"
 import { Redactor } from "./redact.js"
 import { renderReport } from "./report-render.js"
@@ -54,7 +55,8 @@ export class Mission {
   private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
-  private readonly budgets = new Map<string, { toolCalls: number; exceeded?: string; silent?: boolean; onExceeded: (reason: string) => void }>()
+  /** Each child conversation's time and tool-call budget. */
+  readonly budgets: ConversationBudgets
   private renderedTodo = ""
   private readonly redactor = new Redactor()
 
@@ -65,6 +67,7 @@ export class Mission {
     readonly config: OrchestratorConfig,
     readonly workspace: Workspace,
   ) {
+    this.budgets = new ConversationBudgets(config.budget)
     const directory = "loaded" in start ? start.loaded.directory : start.directory
     this.folder = path.join(directory, missionsFolder, id)
     if ("loaded" in start) {
@@ -189,39 +192,6 @@ export class Mission {
     slot.filled = true
     slot.value = verdict
     return "Recorded. Stop now."
-  }
-
-  // ---- budgets: the engine watches each child conversation; the host's tool hook counts calls ----
-
-  /** Starts a fresh budget for one conversation of a session; `onExceeded` runs once when it is spent. */
-  watchBudget(sessionId: string, onExceeded: (reason: string) => void): void {
-    this.budgets.set(sessionId, { toolCalls: 0, onExceeded })
-  }
-
-  /** Why the session's budget is spent, if it is; `silent` when it made no tool call at all (a provider that never answered). */
-  budgetExceeded(sessionId: string): { reason: string; silent: boolean } | undefined {
-    const budget = this.budgets.get(sessionId)
-    return budget?.exceeded ? { reason: budget.exceeded, silent: budget.toolCalls === 0 } : undefined
-  }
-
-  endBudget(sessionId: string): void {
-    this.budgets.delete(sessionId)
-  }
-
-  exceedBudget(sessionId: string, reason: string): void {
-    const budget = this.budgets.get(sessionId)
-    if (!budget || budget.exceeded) return
-    budget.exceeded = reason
-    budget.onExceeded(reason)
-  }
-
-  /** Counts one tool call; the refusal text once the session's budget is spent. */
-  noteToolCall(sessionId: string): string | undefined {
-    const budget = this.budgets.get(sessionId)
-    if (!budget) return undefined
-    budget.toolCalls++
-    if (budget.toolCalls > this.config.budget.toolCalls) this.exceedBudget(sessionId, `the tool-call budget of ${this.config.budget.toolCalls} calls was spent`)
-    return budget.exceeded ? `Stopped by the orchestrator: ${budget.exceeded}.` : undefined
   }
 
   /** The directory a child session works in (known once the engine has prompted it). */

@@ -57,8 +57,8 @@ export function createOrchestrator() {
       finished.set(started.mission.id, started.finished)
       return started
     }
-    // Offered when the plugin starts in a project with a mission its process did not finish.
-    const unfinished = safely(() => unfinishedMissions(input.directory)) ?? []
+    // Offered when the plugin starts in a project with a recent mission its process did not finish.
+    const unfinished = safely(() => unfinishedMissions(input.directory, 5)) ?? []
     if (unfinished.length) host.toast(`Unfinished mission ${unfinished[0]}: /resume-mission to go on`, "warning")
 
     return {
@@ -127,7 +127,7 @@ export function createOrchestrator() {
       async "tool.execute.before"(call, output) {
         const binding = registry.binding(call.sessionID)
         // Every child conversation has a tool-call budget; the engine aborts the session when it is spent.
-        const overBudget = binding && binding.role !== "commander" ? binding.mission.noteToolCall(call.sessionID) : undefined
+        const overBudget = binding && binding.role !== "commander" ? binding.mission.budgets.noteToolCall(call.sessionID) : undefined
         if (overBudget) throw new Error(overBudget)
         // A safety net for our workers only; the user's own agents are theirs to govern.
         const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(call.sessionID) : undefined

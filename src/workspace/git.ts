@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
 
 export interface GitResult {
   ok: boolean
@@ -42,4 +45,17 @@ export async function commitIdentity(cwd: string): Promise<string[]> {
 
 export function truncate(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (truncated at ${maxChars} characters)` : text
+}
+
+/**
+ * Runs `work` with the environment of a temporary git index (GIT_INDEX_FILE), removed afterwards:
+ * how we stage a checkout's files without ever reading or writing the user's own index.
+ */
+export async function withTemporaryIndex<T>(work: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "orchestrator-index-"))
+  try {
+    return await work({ GIT_INDEX_FILE: path.join(folder, "index") })
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
 }

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import os from "node:os"
-import path from "node:path"
-import { git, gitValue, type Outcome } from "./git.js"
+import { git, gitValue, withTemporaryIndex, type Outcome } from "./git.js"
 
 /** Files the host writes into a `.opencode/` folder (its own npm install): never part of a mission's base. */
 export const hostOwnedPaths = [".opencode/node_modules", ".opencode/package.json", ".opencode/package-lock.json", ".opencode/bun.lock", ".opencode/.gitignore"]
@@ -21,18 +18,14 @@ export async function excludePathspecs(directory: string, paths: string[]): Prom
  * The tree of a checkout as it is on disk now: tracked edits and untracked, unignored files.
  * Built in a temporary index, so the user's own index and files are never read for writing.
  */
-export async function diskTree(root: string, head: string): Promise<Outcome<string>> {
-  const indexDir = mkdtempSync(path.join(os.tmpdir(), "orchestrator-index-"))
-  const env = { GIT_INDEX_FILE: path.join(indexDir, "index") }
-  try {
+export function diskTree(root: string, head: string): Promise<Outcome<string>> {
+  return withTemporaryIndex(async (env) => {
     const read = await gitValue(["read-tree", head], root, env)
     if (!read.ok) return read
     const add = await gitValue(["add", "-A", "--", ":(top)", ...(await excludePathspecs(root, hostOwnedPaths))], root, env)
     if (!add.ok) return add
-    return await gitValue(["write-tree"], root, env)
-  } finally {
-    rmSync(indexDir, { recursive: true, force: true })
-  }
+    return gitValue(["write-tree"], root, env)
+  })
 }
 
 /** A commit of the checkout's uncommitted changes on top of `head`; undefined when there are none. */

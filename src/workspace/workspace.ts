@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
-import os from "node:os"
+import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
-import { emptyTreeHash, git, truncate, type Outcome } from "./git.js"
+import { emptyTreeHash, git, truncate, withTemporaryIndex, type Outcome } from "./git.js"
 
 /** Where a task attempt works. */
 export interface TaskTree {
@@ -129,22 +128,19 @@ export class SharedWorkspace implements Workspace {
   async diff(files: string[], maxChars = 24_000): Promise<string> {
     const paths = [...new Set(files)].filter(Boolean)
     if (paths.length === 0) return "(no files)"
-    if (!this.base) return truncate(this.contents(paths), maxChars)
+    const base = this.base
+    if (!base) return truncate(this.contents(paths), maxChars)
     // A temporary index: the user's own index is never read or written.
-    const indexDir = mkdtempSync(path.join(os.tmpdir(), "orchestrator-index-"))
-    const env = { GIT_INDEX_FILE: path.join(indexDir, "index") }
-    try {
-      if (this.base !== emptyTreeHash) await git(["read-tree", this.base], this.root, env)
+    return withTemporaryIndex(async (env) => {
+      if (base !== emptyTreeHash) await git(["read-tree", base], this.root, env)
       // One unmatched pathspec fails a whole `git add`: keep paths on disk or in the base tree.
       const tracked = (await git(["ls-files", "-z", "--", ...paths], this.root, env)).stdout.split("\0").filter(Boolean)
       const known = paths.filter((file) => existsSync(path.join(this.root, file)) || tracked.some((entry) => entry === file || entry.startsWith(`${file}/`)))
       if (known.length === 0) return "(no changes)"
       await git(["add", "-A", "--", ...known], this.root, env)
-      const diff = await git(["diff", "--cached", "--no-color", this.base, "--", ...known], this.root, env)
+      const diff = await git(["diff", "--cached", "--no-color", base, "--", ...known], this.root, env)
       return truncate(diff.stdout.trim() || "(no changes)", maxChars)
-    } finally {
-      rmSync(indexDir, { recursive: true, force: true })
-    }
+    })
   }
 
   private contents(paths: string[]): string {

@@ -10,6 +10,17 @@ function real(directory: string): string {
   }
 }
 
+/** The branch a mission's approved work is merged into. */
+export function missionBranchName(missionId: string): string {
+  return `orchestrator/${missionId}`
+}
+
+/** Where a mission's worktrees live: inside the repository's common git folder, outside the user's tree. */
+export async function missionWorktreesFolder(repo: string, missionId: string): Promise<Outcome<string>> {
+  const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], repo)
+  return commonDir.ok ? { ok: true, value: path.join(commonDir.value, "orchestrator-worktrees", missionId) } : commonDir
+}
+
 /** Adds a worktree on a new branch at `commit`; refuses an existing branch or folder. */
 export function addWorktree(repo: string, directory: string, branch: string, commit: string): Promise<Outcome<string>> {
   return gitValue(["worktree", "add", "-q", "-b", branch, directory, commit], repo)
@@ -44,11 +55,10 @@ export async function removeWorktree(repo: string, directory: string, branch?: s
 
 /** Removes a mission's worktrees folder and branch, if a start that never finished made them. */
 export async function discardMissionBranch(repo: string, missionId: string): Promise<void> {
-  const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], repo)
-  if (!commonDir.ok) return
-  const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
-  await gitValue(["worktree", "remove", "--force", "--force", path.join(folder, "mission")], repo)
-  rmSync(folder, { recursive: true, force: true })
+  const folder = await missionWorktreesFolder(repo, missionId)
+  if (!folder.ok) return
+  await gitValue(["worktree", "remove", "--force", "--force", path.join(folder.value, "mission")], repo)
+  rmSync(folder.value, { recursive: true, force: true })
   await gitValue(["worktree", "prune"], repo)
-  await gitValue(["branch", "-D", "-q", `orchestrator/${missionId}`], repo)
+  await gitValue(["branch", "-D", "-q", missionBranchName(missionId)], repo)
 }

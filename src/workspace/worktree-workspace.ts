@@ -1,12 +1,13 @@
 import { rmSync, rmdirSync } from "node:fs"
 import path from "node:path"
+import { oneAtATime } from "../concurrency/one-at-a-time.js"
 import { faultPoint } from "../mission/fault-point.js"
 import { commitIdentity, gitValue, truncate, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
-import { addWorktree, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
+import { addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
 
 export interface WorktreeSettings {
   includeUncommitted: boolean
@@ -31,13 +32,7 @@ export class WorktreeWorkspace implements Workspace {
   readonly isolated = true
   private readonly tasks = new Map<string, TaskWorktree>()
   /** git does not add or remove worktrees safely in parallel (`.git/worktrees` is shared): one at a time. */
-  private worktreeQueue: Promise<unknown> = Promise.resolve()
-
-  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.worktreeQueue.then(work)
-    this.worktreeQueue = run.catch(() => undefined)
-    return run
-  }
+  private readonly worktreeChanges = oneAtATime()
 
   private constructor(
     readonly root: string,
@@ -53,8 +48,8 @@ export class WorktreeWorkspace implements Workspace {
   static async open(root: string, missionId: string, settings: WorktreeSettings, signal?: AbortSignal): Promise<Outcome<WorktreeWorkspace>> {
     const head = await gitValue(["rev-parse", "--verify", "HEAD"], root)
     if (!head.ok) return head
-    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
-    if (!commonDir.ok) return commonDir
+    const worktrees = await missionWorktreesFolder(root, missionId)
+    if (!worktrees.ok) return worktrees
     const identity = await commitIdentity(root)
     let base = head.value
     let uncommitted: WorkspaceOpening["uncommitted"] = "none"
@@ -67,8 +62,8 @@ export class WorktreeWorkspace implements Workspace {
       const headTree = await gitValue(["rev-parse", `${head.value}^{tree}`], root)
       if (disk.ok && headTree.ok && disk.value !== headTree.value) uncommitted = "not-included"
     }
-    const branch = `orchestrator/${missionId}`
-    const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
+    const branch = missionBranchName(missionId)
+    const folder = worktrees.value
     const missionDirectory = path.join(folder, "mission")
     const added = await addWorktree(root, missionDirectory, branch, base)
     if (!added.ok) return { ok: false, error: `cannot create the mission worktree: ${added.error}` }
@@ -91,9 +86,9 @@ export class WorktreeWorkspace implements Workspace {
   static async reopen(root: string, missionId: string, opening: WorkspaceOpening, failedBranches: string[], settings: WorktreeSettings): Promise<Outcome<WorktreeWorkspace>> {
     const { branch, head, base } = opening
     if (!branch || !head || !base) return { ok: false, error: "the journal does not name the mission branch" }
-    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
-    if (!commonDir.ok) return commonDir
-    const folder = path.join(commonDir.value, "orchestrator-worktrees", missionId)
+    const worktrees = await missionWorktreesFolder(root, missionId)
+    if (!worktrees.ok) return worktrees
+    const folder = worktrees.value
     const missionDirectory = opening.directory
     const tip = await gitValue(["rev-parse", "--verify", `refs/heads/${branch}`], root)
     if (!tip.ok) return { ok: false, error: `the mission branch ${branch} is gone` }
@@ -126,9 +121,8 @@ export class WorktreeWorkspace implements Workspace {
     return found.ok && found.value ? found.value.split("\n")[0] : undefined
   }
 
-  async missionHead(): Promise<string | undefined> {
-    const head = await gitValue(["rev-parse", "HEAD"], this.missionDirectory)
-    return head.ok ? head.value : undefined
+  missionHead(): Promise<string | undefined> {
+    return this.headOf(this.missionDirectory)
   }
 
   /** A fresh tree on the mission's current head: created the first time, reset in place after that. */
@@ -138,7 +132,7 @@ export class WorktreeWorkspace implements Workspace {
     const started = Date.now()
     const existing = this.tasks.get(taskId)
     const task = existing ?? { directory: path.join(this.folder, "tasks", taskId), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
-    const placed = await this.oneAtATime(async (): Promise<Outcome<void>> => {
+    const placed = await this.worktreeChanges(async (): Promise<Outcome<void>> => {
       const made = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
       if (!made.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${made.error}` }
       faultPoint("worktree:placed")
@@ -166,7 +160,7 @@ export class WorktreeWorkspace implements Workspace {
     if (staged.ok && staged.value) {
       const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], task.directory)
       if (!made.ok) return made
-      commit = (await this.headOf(task.directory)) ?? undefined
+      commit = await this.headOf(task.directory)
     }
     const files = await gitValue(["diff", "--name-only", task.base, "HEAD"], task.directory)
     return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
@@ -217,7 +211,7 @@ export class WorktreeWorkspace implements Workspace {
   async releaseTask(taskId: string): Promise<void> {
     const task = this.tasks.get(taskId)
     if (!task || this.settings.keep) return
-    await this.oneAtATime(() => removeWorktree(this.root, task.directory, task.branch))
+    await this.worktreeChanges(() => removeWorktree(this.root, task.directory, task.branch))
     this.tasks.delete(taskId)
   }
 
@@ -240,13 +234,7 @@ export class WorktreeWorkspace implements Workspace {
       if (hasWork) keptBranches.push(task.branch)
       this.tasks.delete(taskId)
     }
-    const head = (await this.missionHead()) ?? this.opening.base
-    const start: LandingStart = { root: this.root, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
-    const landing = head === this.opening.base
-      ? { landing: "nothing" as const, detail: "the mission branch has no change" }
-      : sealed && this.settings.land === "auto"
-        ? await landMission(start, head).finally(() => faultPoint("land:done"))
-        : { landing: "branch" as const, detail: sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch", command: takeCommand(start) }
+    const landing = await this.land(sealed)
     const keepMissionBranch = this.settings.keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
     if (this.settings.keep) keptWorktrees.push(this.missionDirectory)
     else await removeWorktree(this.root, this.missionDirectory, keepMissionBranch ? undefined : this.opening.branch)
@@ -259,6 +247,16 @@ export class WorktreeWorkspace implements Workspace {
       } catch {}
     }
     return { ...landing, keptBranches, keptWorktrees }
+  }
+
+  /** Where the result goes: nowhere (no change), into the checkout (sealed, "land": "auto"), or it stays on the branch. */
+  private async land(sealed: boolean): Promise<Pick<WorkspaceClosing, "landing" | "detail" | "command">> {
+    const head = (await this.missionHead()) ?? this.opening.base
+    const start: LandingStart = { root: this.root, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
+    if (head === this.opening.base) return { landing: "nothing", detail: "the mission branch has no change" }
+    if (sealed && this.settings.land === "auto") return landMission(start, head).finally(() => faultPoint("land:done"))
+    const detail = sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch"
+    return { landing: "branch", detail, command: takeCommand(start) }
   }
 
   private async headOf(directory: string): Promise<string | undefined> {
