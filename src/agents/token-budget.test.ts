@@ -14,7 +14,7 @@ const toolBudget = 400
 
 function ourTools() {
   const registry = new MissionRegistry()
-  const deps = { registry, start: async () => { throw new Error("unused") }, finished: () => undefined, onUnsealed: () => {} }
+  const deps = { registry, start: async () => { throw new Error("unused") }, finished: () => undefined, onUnsealed: () => {}, endedThisTurn: new Set<string>() }
   return {
     submit_plan: submitPlanTool(registry),
     submit_work: submitWorkTool(registry),

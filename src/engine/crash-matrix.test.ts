@@ -1,11 +1,11 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { readJournal } from "../mission/journal.js"
+import { readJournal } from "../store/journal.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionsFolder } from "../mission/mission.js"
 
@@ -80,4 +80,53 @@ test("crash matrix: killed at any fault point, a resumed mission ends as the cle
     assert.equal(git(dir, "branch", "--format=%(refname:short)"), "main", fault)
     assert.equal(git(dir, "status", "--porcelain"), "", fault)
   }
+})
+
+test("a full disk (ulimit -f) mid-mission pauses it with a storage error; nothing unwritten is acted on, and a resume seals it losing nothing", { timeout: 120_000 }, () => {
+  const clean = project()
+  assert.equal(run(clean, "start").state?.status, "sealed")
+  const dir = project()
+  // SIGXFSZ ignored stays ignored across exec: writes past 6 KiB fail with EFBIG instead of killing the process.
+  const limited = spawnSync("bash", ["-c", `trap '' XFSZ; ulimit -f 6; exec "${process.execPath}" --import tsx "${runner}" "${dir}" start`], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, ORCHESTRATOR_FAULT: "", TSX_DISABLE_CACHE: "1" },
+  })
+  assert.equal(limited.status, 0, limited.stderr)
+  const paused = JSON.parse(limited.stdout) as MissionState
+  assert.equal(paused.status, "paused")
+  assert.match(paused.endReason ?? "", /journal could not be written \(EFBIG\)/)
+  const journal = readJournal(path.join(missionFolder(dir), "journal.jsonl"))
+  assert.equal(journal.tornTail, undefined, "the failed write was cut back")
+  // What the process knew when it halted is exactly what is on disk: it acted on nothing more.
+  assert.ok([paused.events - 1, paused.events].includes(journal.entries.length), `${paused.events} events in memory (the pause among them), ${journal.entries.length} on disk`)
+  const resumed = run(dir, "resume")
+  assert.equal(resumed.state?.status, "sealed", resumed.stderr)
+  assert.deepEqual(files(dir), files(clean))
+  const approved = approvals(dir).map((entry) => entry.taskId).sort()
+  assert.deepEqual(approved, ["A", "B", "C"], "each task approved exactly once")
+  assert.equal(git(dir, "worktree", "list").split("\n").length, 1)
+})
+
+test("20 resumes started at once: exactly one engine runs the mission, the others are refused", { timeout: 180_000 }, async () => {
+  const dir = project()
+  const crashed = run(dir, "start", "after:task-approve")
+  assert.equal(crashed.signal, "SIGKILL")
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => {
+      const child = spawn(process.execPath, ["--import", "tsx", runner, dir, "resume"], { env: { ...process.env, ORCHESTRATOR_FAULT: "" }, stdio: ["ignore", "pipe", "pipe"] })
+      let stdout = ""
+      let stderr = ""
+      child.stdout.on("data", (chunk) => (stdout += chunk))
+      child.stderr.on("data", (chunk) => (stderr += chunk))
+      return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })))
+    }),
+  )
+  const winners = results.filter((result) => result.status === 0)
+  assert.equal(winners.length, 1, results.map((result) => result.stderr.split("\n").find((line) => /Error/.test(line)) ?? result.status).join("\n"))
+  assert.equal((JSON.parse(winners[0]!.stdout) as MissionState).status, "sealed")
+  for (const loser of results.filter((result) => result.status !== 0)) assert.match(loser.stderr, /cannot be resumed: another orchestrator|has ended/)
+  const journal = readJournal(path.join(missionFolder(dir), "journal.jsonl")).entries
+  assert.equal(journal.filter((entry) => entry.type === "mission-resume").length, 1)
+  assert.deepEqual(approvals(dir).map((entry) => entry.taskId).sort(), ["A", "B", "C"])
 })

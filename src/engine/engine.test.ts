@@ -51,11 +51,12 @@ test("a cooperative mission seals and its report is posted when nobody follows i
   assert.match(host.posts[0]!, /SEALED/)
   assert.deepEqual(host.toasts.map((toast) => toast.replace(/m-\S+/, "m-…")), [
     "Mission m-… started",
+    "Not isolated: the project is not a git repository. Tasks write into your checkout directly.",
     "plan accepted: A, B (after A)",
     "task A: approved",
     "task B: approved",
     "master review (round 1): approve",
-    "Mission sealed: every task approved, 1 verification command(s) passed, master review approved",
+    "Mission m-… SEALED: the tasks worked in your checkout directly; files: none.",
   ])
 })
 

@@ -1,4 +1,4 @@
-import type { RoleName } from "../config/config.js"
+import type { RoleName } from "../config/roles.js"
 import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"

@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs"
 import path from "node:path"
 import { loadConfig } from "../config/config.js"
-import { loadJournal, unfinishedMissions } from "../mission/mission-files.js"
-import { acquireMissionLock } from "../mission/mission-lock.js"
+import { loadJournal, unfinishedMissions } from "../store/mission-files.js"
+import { acquireMissionLock } from "../store/mission-lock.js"
 import { Mission, missionsFolder } from "../mission/mission.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { gitValue } from "../workspace/git.js"
@@ -29,47 +30,61 @@ const interrupted = "interrupted when its process ended; its next attempt starts
 export async function resumeMission(request: ResumeRequest): Promise<StartedMission> {
   const missionId = request.missionId?.trim() || unfinishedMissions(request.directory)[0]
   if (!missionId) throw new MissionStartError("No unfinished mission in this project.")
-  if (!/^m-[A-Za-z0-9-]+$/.test(missionId)) throw new MissionStartError("Not a mission id. Use the id of a folder in .opencode/orchestrator/.")
+  if (!/^m-[A-Za-z0-9-]+$/.test(missionId) || !existsSync(path.join(request.directory, missionsFolder, missionId, "journal.jsonl"))) {
+    const resumable = unfinishedMissions(request.directory, 10)
+    throw new MissionStartError(
+      `There is no mission ${JSON.stringify(missionId.slice(0, 80))} in this project. ${resumable.length ? `Missions that can be resumed: ${resumable.join(", ")}.` : "No mission here can be resumed."}`,
+    )
+  }
   if (request.registry.get(missionId)?.state.status === "running") throw new MissionStartError(`Mission ${missionId} is already running in this process.`)
   const folder = path.join(request.directory, missionsFolder, missionId)
+  // The lock first: reading repairs the journal's tail, which only its owner may do.
+  let mission: Mission | undefined
+  const lock = acquireMissionLock(folder, { onLost: (reason) => mission?.haltWith({ kind: "lock", reason }) })
+  if (!lock.ok) throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${lock.error}.`)
+  const refuse = (message: string) => {
+    lock.value.release()
+    return new MissionStartError(message)
+  }
   let loaded
   try {
     loaded = loadJournal(folder)
   } catch (error) {
-    throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${error instanceof Error ? error.message : String(error)}`)
+    throw refuse(`Mission ${missionId} cannot be resumed: ${error instanceof Error ? error.message : String(error)}`)
   }
   const resumable = loaded.state.status === "running" || loaded.state.status === "paused"
   const cleanupLeft = !resumable && !loaded.state.closing
-  if (!resumable && !cleanupLeft) throw new MissionStartError(`Mission ${missionId} has ended (${loaded.state.status}); there is nothing to resume.`)
-  if (loaded.state.resumes >= maxResumes)
-    throw new MissionStartError(`Mission ${missionId} was resumed ${loaded.state.resumes} times already; start a new mission (its report says what was done).`)
-  const lock = acquireMissionLock(folder)
-  if (!lock.ok) throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${lock.error}.`)
+  if (!resumable && !cleanupLeft) throw refuse(`Mission ${missionId} has ended (${loaded.state.status}); there is nothing to resume.`)
+  if (loaded.state.resumes >= maxResumes) throw refuse(`Mission ${missionId} was resumed ${loaded.state.resumes} times already; start a new mission (its report says what was done).`)
 
-  const config = loadConfig(request.directory)
-  const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [loaded.warning, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
+  let config
+  try {
+    config = loadConfig(request.directory)
+  } catch (error) {
+    lock.value.release()
+    throw error
+  }
+  const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [...loaded.warnings, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
   const workspace = await reopenWorkspace(loaded.state, config)
   if (!workspace.ok && cleanupLeft && (await branchGone(loaded.state))) {
-    const mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
+    mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
     mission.record(resumed)
     await recordCleanupDone(mission)
     lock.value.release()
     return { mission, finished: Promise.resolve(mission.state) }
   }
-  if (!workspace.ok) {
-    lock.value.release()
-    throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${workspace.error}`)
-  }
-  const mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value)
+  if (!workspace.ok) throw refuse(`Mission ${missionId} cannot be resumed: ${workspace.error}`)
+  mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value)
   mission.record(resumed)
   if (!loaded.state.workspace) mission.record({ type: "workspace-open", ...workspace.value.opening })
   if (cleanupLeft) {
     // It ended, but its process died before landing and cleanup: only those are left to do.
     request.registry.add(mission)
-    const finished = closeWorkspace(mission)
-      .then(() => mission.writeReport())
+    const ending = mission
+    const finished = closeWorkspace(ending)
+      .then(() => ending.writeReport())
       .finally(() => lock.value.release())
-      .then(() => mission.state)
+      .then(() => ending.state)
     return { mission, finished }
   }
   await settleInterrupted(mission, workspace.value, loaded.state.status === "paused")

@@ -1,6 +1,7 @@
 import type { MissionStatus } from "../mission/mission-event.js"
 import type { MissionState } from "../mission/mission-state.js"
 import type { Mission } from "../mission/mission.js"
+import { missionOutcome, outcomeLine } from "../mission/mission-outcome.js"
 import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
 import { planMission } from "./plan-phase.js"
@@ -17,23 +18,23 @@ export async function runMission(engine: Engine): Promise<MissionState> {
     // A resumed mission that has its plan goes on from its round.
     if (mission.state.tasks.length === 0) {
       const plan = await planMission(engine)
-      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
-      if (engine.pauseReason) return pauseMission(engine)
+      const interrupted = interruption(engine)
+      if (interrupted) return interrupted
       if (!plan.ok) return endMission(engine, "failed", plan.error)
     }
 
     for (let round = mission.state.round; round <= config.maxMissionRounds; round++) {
       const work = await runTasks(engine)
-      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
-      if (engine.pauseReason) return pauseMission(engine)
+      const interrupted = interruption(engine)
+      if (interrupted) return interrupted
       if (!work.ok) return endMission(engine, "failed", work.error)
 
       // Barrier: every task is approved (and merged). The whole project is verified, then master-reviewed.
       const evidence = await missionEvidence(engine)
       mission.record({ type: "verify-end", round, evidence })
       const verdict = await masterReview(engine, evidence)
-      if (mission.stopped) return endMission(engine, "stopped", stopReason(engine))
-      if (engine.pauseReason) return pauseMission(engine)
+      const reviewInterrupted = interruption(engine)
+      if (reviewInterrupted) return reviewInterrupted
       if (verdict.verdict === "approve") {
         const checked = evidence.length ? `${evidence.length} verification command(s) passed` : "verification turned off"
         return endMission(engine, "sealed", `every task approved, ${checked}, master review approved`)
@@ -43,8 +44,31 @@ export async function runMission(engine: Engine): Promise<MissionState> {
     }
     return endMission(engine, "failed", `the master review still rejected after ${config.maxMissionRounds} mission rounds`)
   } catch (error) {
+    if (mission.halt) return haltMission(engine)
     return endMission(engine, "failed", `engine error: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** Why the mission cannot go on, if it cannot: halted (journal or lock), stopped, or pausing for the provider. */
+function interruption(engine: Engine): Promise<MissionState> | MissionState | undefined {
+  if (engine.mission.halt) return haltMission(engine)
+  if (engine.mission.stopped) return endMission(engine, "stopped", stopReason(engine))
+  if (engine.pauseReason) return pauseMission(engine)
+  return undefined
+}
+
+/**
+ * This process may not write the journal any more. A storage failure pauses the mission (one
+ * attempt to journal the pause; resumable once there is space); a lost lock leaves the mission to
+ * its new owner, writing nothing. Worktrees stay either way.
+ */
+function haltMission(engine: Engine): MissionState {
+  const { mission, host } = engine
+  const halt = mission.halt!
+  const state = mission.settleHalt()
+  if (halt.kind === "storage") mission.writeReport()
+  host.toast(halt.kind === "storage" ? `Mission paused: ${halt.reason}. Free some space, then /resume-mission` : `Mission left to another process: ${halt.reason}`, "error")
+  return state
 }
 
 /** Verification of the mission's tree; the merge train's run is reused when it verified this very commit. */
@@ -72,18 +96,22 @@ function pauseMission(engine: Engine): MissionState {
 /** Ends the mission, then lands the result (when sealed) and cleans up the workspace. */
 async function endMission(engine: Engine, status: Exclude<MissionStatus, "running" | "paused">, reason: string): Promise<MissionState> {
   const { mission, host } = engine
+  // Tasks in flight at a stop are named as stopped, not left "working".
+  if (status === "stopped")
+    for (const task of mission.state.tasks)
+      if (task.status === "working" || task.status === "reviewing" || task.status === "merging") mission.record({ type: "task-stop", taskId: task.id, reason })
   // The decision first: a crash after it leaves only the cleanup for a resume to finish.
   mission.record({ type: "mission-end", status, reason })
   await closeWorkspace(mission)
   mission.writeReport()
-  host.toast(`Mission ${status}: ${reason}`, status === "sealed" ? "success" : "error")
+  host.toast(outcomeLine(mission.state), missionOutcome(mission.state) === "landed" ? "success" : status === "sealed" ? "warning" : "error")
   return mission.state
 }
 
 export async function closeWorkspace(mission: Mission): Promise<void> {
   try {
-    const { landing, detail, command, keptBranches, keptWorktrees } = await mission.workspace.close(mission.state.status === "sealed")
-    mission.record({ type: "workspace-close", landing, detail, ...(command ? { command } : {}), keptBranches, keptWorktrees })
+    const closing = await mission.workspace.close(mission.state.status === "sealed")
+    mission.record({ type: "workspace-close", ...closing })
   } catch (error) {
     mission.record({ type: "workspace-close", landing: "branch", detail: `cleanup failed: ${error instanceof Error ? error.message : String(error)}`, keptBranches: [], keptWorktrees: [] })
   }

@@ -20,7 +20,10 @@ export async function runTasks(engine: Engine): Promise<PhaseOutcome> {
       const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), concurrency, !mission.workspace.isolated)
       for (const task of ready) {
         const run = runTask(engine, task.id)
-          .catch((error: unknown) => mission.record({ type: "task-fail", taskId: task.id, reason: `engine error: ${String(error)}` }))
+          .catch((error: unknown) => {
+            // Halted: nothing more is recorded; the mission ends as halted.
+            if (!mission.halt) mission.record({ type: "task-fail", taskId: task.id, reason: `engine error: ${String(error)}` })
+          })
           .finally(() => running.delete(task.id))
         running.set(task.id, run)
       }

@@ -7,8 +7,10 @@ import type { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { detectVerifyCommands } from "../project/project-scan.js"
 import { openWorkspace } from "../workspace/open-workspace.js"
-import { acquireMissionLock, type MissionLock } from "../mission/mission-lock.js"
+import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import { createEngine } from "./engine.js"
+import { outcomeLine } from "../mission/mission-outcome.js"
+import { isolationWarning } from "../mission/todo-render.js"
 import { runMission } from "./run-mission.js"
 
 /** Why a mission did not start. Its message is shown to the user as is. */
@@ -44,8 +46,18 @@ export interface StartedMission {
  * Validates everything a mission needs before anything is written (goal, config, verification
  * commands), then starts its engine. Throws ConfigError or MissionStartError; starts nothing then.
  */
+/**
+ * The mission text as the user meant it: `opencode run` hands a quoted argument over with its
+ * quotes (`"   "`), so surrounding quotes are taken off. Blank unless it has a letter or a digit.
+ */
+export function missionGoal(text: string): string {
+  let goal = text.trim()
+  while (goal.length >= 2 && /^(["'`]).*\1$/s.test(goal)) goal = goal.slice(1, -1).trim()
+  return /[\p{L}\p{N}]/u.test(goal) ? goal : ""
+}
+
 export async function startMission(request: StartRequest): Promise<StartedMission> {
-  const goal = request.goal.trim()
+  const goal = missionGoal(request.goal)
   if (!goal) throw new MissionStartError("No mission given. Usage: /task <what to build>, e.g. /task add a sum function with tests")
   if (goal.length > maxGoalLength) throw new MissionStartError(`The mission text is longer than ${maxGoalLength} characters.`)
   const running = request.registry.forRoot(request.rootSessionId)
@@ -70,9 +82,11 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
     workspace.value,
   )
   mission.record({ type: "workspace-open", ...workspace.value.opening })
-  const lock = acquireMissionLock(mission.folder)
+  const lock = acquireMissionLock(mission.folder, { onLost: (reason) => mission.haltWith({ kind: "lock", reason }) })
   if (!lock.ok) throw new MissionStartError(lock.error)
   request.host.toast(`Mission ${missionId} started`, "info")
+  const warning = isolationWarning(mission.state)
+  if (warning) request.host.toast(warning, "warning")
   return launchMission(mission, request, lock.value)
 }
 
@@ -99,7 +113,7 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
 export function missionSummary(state: MissionState, reportFile: string): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
   const lines = [
-    `Mission ${state.missionId}: ${state.status.toUpperCase()}. ${state.endReason ?? ""}`,
+    outcomeLine(state),
     `Tasks approved: ${approved}/${state.tasks.length}.`,
     ...state.tasks.map((task) => `- ${task.id} ${task.title}: ${task.status}${task.failReason ? ` (${task.failReason})` : ""}`),
     `Report: ${reportFile}`,

@@ -47,6 +47,8 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   /** Why the next attempt's message is sent: the review's findings, a failed merge, or a provider failure. */
   let next: RetryCause = "findings"
   let providerRetries = 0
+  /** A new session holds nothing: its first message is the whole task (also after a resume). */
+  let sessionHoldsTask = false
   for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
     // The same directory, reset to the new head: the worker's session stays bound to it.
@@ -60,9 +62,10 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands),
+      text: attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands, sessionHoldsTask),
       reminder: workReminder(task, attempt),
     })
+    sessionHoldsTask = true
     if (mission.stopped) return
     next = "findings"
     if (!work.submitted) {

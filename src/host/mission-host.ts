@@ -1,4 +1,4 @@
-import type { RoleName } from "../config/config.js"
+import type { RoleName } from "../config/roles.js"
 import type { TokenUsage } from "../mission/mission-event.js"
 
 /** `refused`: the prompt gate did not send it (a busy session or a duplicate); no model was asked. */

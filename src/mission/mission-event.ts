@@ -1,43 +1,76 @@
-import type { RoleName } from "../config/config.js"
-import type { WorkspaceClosing, WorkspaceOpening } from "../workspace/workspace.js"
+import { z } from "zod"
+import { roleNames } from "../config/roles.js"
 
-export interface PlannedTask {
-  id: string
-  title: string
-  description: string
-  acceptance: string[]
-  files: string[]
-  dependsOn: string[]
-}
+// The journal's events. The zod schemas are the one definition: the types below are inferred from
+// them, and every journal line is checked against them when it is read (store/journal.ts).
 
-export interface Finding {
-  message: string
-  file?: string
-}
+const text = z.string()
+const count = z.number().int().nonnegative()
+
+export const PlannedTaskSchema = z.object({
+  id: text,
+  title: text,
+  description: text,
+  acceptance: z.array(text),
+  files: z.array(text),
+  dependsOn: z.array(text),
+})
+export type PlannedTask = z.infer<typeof PlannedTaskSchema>
+
+export const FindingSchema = z.object({ message: text, file: text.optional() })
+export type Finding = z.infer<typeof FindingSchema>
 
 /** What the engine learned by running one verification command. Never written by a model. */
-export interface Evidence {
-  command: string
-  exitCode: number | null
-  timedOut: boolean
-  durationMs: number
-  outputHead: string
-  outputTail: string
-}
+export const EvidenceSchema = z.object({
+  command: text,
+  exitCode: z.number().int().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  outputHead: text,
+  outputTail: text,
+})
+export type Evidence = z.infer<typeof EvidenceSchema>
 
-export interface TokenUsage {
-  input: number
-  output: number
-  reasoning: number
-  cacheRead: number
-  cacheWrite: number
-}
+export const TokenUsageSchema = z.object({ input: count, output: count, reasoning: count, cacheRead: count, cacheWrite: count })
+export type TokenUsage = z.infer<typeof TokenUsageSchema>
+
+/** How the mission's workspace was set up: the `workspace-open` event. */
+export const WorkspaceOpeningSchema = z.object({
+  mode: z.enum(["shared", "worktrees"]),
+  /** Why the shared tree is used, when it is. */
+  reason: text.optional(),
+  branch: text.optional(),
+  /** The user's HEAD at the start, and the commit the mission starts from (a snapshot commit on top of it when uncommitted changes are included). */
+  head: text.optional(),
+  base: text.optional(),
+  uncommitted: z.enum(["included", "not-included", "none"]),
+  directory: text,
+  /** Where tasks work inside each worktree, relative to its top ("" or unset: the top): a project in a subfolder of its repository. */
+  subfolder: text.optional(),
+})
+export type WorkspaceOpening = z.infer<typeof WorkspaceOpeningSchema>
+
+/** What happened to the result and the mission's git state at its end: the `workspace-close` event. */
+export const WorkspaceClosingSchema = z.object({
+  landing: z.enum(["fast-forward", "applied", "branch", "nothing", "shared"]),
+  detail: text,
+  /** The one command that takes the result, when it did not land. */
+  command: text.optional(),
+  keptBranches: z.array(text),
+  keptWorktrees: z.array(text),
+  /** What entered your checkout, when something did. */
+  landedCommits: z.array(text).optional(),
+  landedFiles: z.array(text).optional(),
+})
+export type WorkspaceClosing = z.infer<typeof WorkspaceClosingSchema>
 
 /** How merging an approved task into the mission branch ended. Anything but "merged" sends it back. */
-export type MergeOutcome = "merged" | "conflict" | "verify-fail" | "error"
+export const MergeOutcomeSchema = z.enum(["merged", "conflict", "verify-fail", "error"])
+export type MergeOutcome = z.infer<typeof MergeOutcomeSchema>
 
-/** "paused": stopped by code because the model provider kept failing; resumable. */
+/** "paused": stopped by code (the model provider kept failing, or the journal could not be written); resumable. */
 export type MissionStatus = "running" | "sealed" | "failed" | "stopped" | "paused"
+const EndStatusSchema = z.enum(["sealed", "failed", "stopped"])
 
 /** Why a mission stops, when it does not end by itself. Code's words: shown to the user as they are. */
 export const stopReasons = {
@@ -45,36 +78,48 @@ export const stopReasons = {
   missionStop: "stopped by mission_stop",
 } as const
 
+const verdict = z.enum(["approve", "reject"])
+const modelVerdict = z.enum(["approve", "reject", "none"])
+const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape })
+
 /**
  * Every journal line is one of these; mission state is a pure fold over them.
  * Names are noun-verb, in the order a mission meets them.
  */
-export type MissionEvent =
-  | { type: "mission-start"; missionId: string; goal: string; rootSessionId: string; directory: string; verifyCommands: string[] }
-  | ({ type: "workspace-open" } & WorkspaceOpening)
-  | { type: "mission-resume"; rootSessionId: string; pid: number; warnings: string[] }
-  | { type: "task-resume"; taskId: string; reason: string; attemptCounted: boolean }
-  | { type: "plan-reject"; attempt: number; problems: string[] }
-  | { type: "plan-accept"; attempt: number; tasks: PlannedTask[] }
-  | { type: "task-start"; taskId: string; attempt: number; sessionId: string }
-  | { type: "worktree-ready"; taskId: string; attempt: number; directory: string; branch: string; base: string; createMs: number; prepareMs: number }
-  | { type: "work-submit"; taskId: string; attempt: number; summary: string; touchedFiles: string[] }
-  | { type: "work-commit"; taskId: string; attempt: number; commit?: string; files: string[] }
-  | { type: "work-missing"; taskId: string; attempt: number; reason: string }
-  | { type: "verify-end"; taskId?: string; attempt?: number; round?: number; evidence: Evidence[] }
-  | { type: "review-end"; taskId: string; attempt: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
-  | { type: "merge-start"; taskId: string; attempt: number }
-  | { type: "merge-end"; taskId: string; attempt: number; outcome: MergeOutcome; commit?: string; files: string[]; findings: Finding[]; evidence: Evidence[]; durationMs: number }
-  | { type: "task-approve"; taskId: string; attempt: number }
-  | { type: "task-fail"; taskId: string; reason: string }
-  | { type: "master-review-end"; round: number; sessionId: string; modelVerdict: "approve" | "reject" | "none"; verdict: "approve" | "reject"; overruled: boolean; findings: Finding[] }
-  | { type: "tasks-add"; round: number; tasks: PlannedTask[] }
-  | { type: "usage-update"; sessionId: string; role: RoleName; taskId?: string; tokens: TokenUsage; cost: number }
-  | ({ type: "workspace-close" } & WorkspaceClosing)
-  | { type: "mission-pause"; reason: string }
-  | { type: "mission-end"; status: Exclude<MissionStatus, "running" | "paused">; reason: string }
+export const MissionEventSchema = z.discriminatedUnion("type", [
+  event("mission-start", { missionId: text, goal: text, rootSessionId: text, directory: text, verifyCommands: z.array(text) }),
+  event("workspace-open", WorkspaceOpeningSchema.shape),
+  event("mission-resume", { rootSessionId: text, pid: z.number().int(), warnings: z.array(text) }),
+  event("task-resume", { taskId: text, reason: text, attemptCounted: z.boolean() }),
+  event("plan-reject", { attempt: count, problems: z.array(text) }),
+  event("plan-accept", { attempt: count, tasks: z.array(PlannedTaskSchema) }),
+  event("task-start", { taskId: text, attempt: count, sessionId: text }),
+  event("worktree-ready", { taskId: text, attempt: count, directory: text, branch: text, base: text, createMs: z.number(), prepareMs: z.number() }),
+  event("work-submit", { taskId: text, attempt: count, summary: text, touchedFiles: z.array(text) }),
+  event("work-commit", { taskId: text, attempt: count, commit: text.optional(), files: z.array(text) }),
+  event("work-missing", { taskId: text, attempt: count, reason: text }),
+  event("verify-end", { taskId: text.optional(), attempt: count.optional(), round: count.optional(), evidence: z.array(EvidenceSchema) }),
+  event("review-end", { taskId: text, attempt: count, sessionId: text, modelVerdict, verdict, overruled: z.boolean(), findings: z.array(FindingSchema) }),
+  event("merge-start", { taskId: text, attempt: count }),
+  event("merge-end", { taskId: text, attempt: count, outcome: MergeOutcomeSchema, commit: text.optional(), files: z.array(text), findings: z.array(FindingSchema), evidence: z.array(EvidenceSchema), durationMs: z.number() }),
+  event("task-approve", { taskId: text, attempt: count }),
+  event("task-fail", { taskId: text, reason: text }),
+  /** A task that was in flight when the mission stopped: it did not fail, it was not finished. */
+  event("task-stop", { taskId: text, reason: text }),
+  event("master-review-end", { round: count, sessionId: text, modelVerdict, verdict, overruled: z.boolean(), findings: z.array(FindingSchema) }),
+  event("tasks-add", { round: count, tasks: z.array(PlannedTaskSchema) }),
+  event("usage-update", { sessionId: text, role: z.enum(roleNames), taskId: text.optional(), tokens: TokenUsageSchema, cost: z.number() }),
+  event("workspace-close", WorkspaceClosingSchema.shape),
+  event("mission-pause", { reason: text }),
+  event("mission-end", { status: EndStatusSchema, reason: text }),
+])
+export type MissionEvent = z.infer<typeof MissionEventSchema>
 
 export type MissionEventType = MissionEvent["type"]
 
-/** A journal line: the event plus when it happened and the journal's schema version. */
-export type JournalEntry = MissionEvent & { v: 1; at: string }
+/** The journal's schema version. 2 added `seq`; version 1 journals (no `seq`) are still read. */
+export const journalVersion = 2
+
+/** A journal line: the event, when it happened, the schema version and (from version 2) its place in the journal, 1, 2, 3 … */
+export const JournalEntrySchema = z.intersection(MissionEventSchema, z.object({ v: z.union([z.literal(1), z.literal(2)]), at: text, seq: z.number().int().positive().optional() }))
+export type JournalEntry = MissionEvent & { v: 1 | 2; at: string; seq?: number }

@@ -1,4 +1,4 @@
-import type { RoleName } from "../config/config.js"
+import type { RoleName } from "../config/roles.js"
 import type { Mission } from "./mission.js"
 
 export interface SessionBinding {

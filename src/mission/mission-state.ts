@@ -1,8 +1,13 @@
-import type { RoleName } from "../config/config.js"
-import type { WorkspaceClosing, WorkspaceOpening } from "../workspace/workspace.js"
-import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage } from "./mission-event.js"
+import type { RoleName } from "../config/roles.js"
+import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage, WorkspaceClosing, WorkspaceOpening } from "./mission-event.js"
 
-export type TaskStatus = "pending" | "working" | "reviewing" | "merging" | "approved" | "failed"
+/** "stopped": it was in flight when the mission was stopped; neither done nor failed. */
+export type TaskStatus = "pending" | "working" | "reviewing" | "merging" | "approved" | "failed" | "stopped"
+
+/** An event that does not fit the state it is applied to (a replayed start or plan, an unknown task). Never applied. */
+export class EventConflictError extends Error {
+  readonly name = "EventConflictError"
+}
 
 /** What isolation cost a task, summed over its attempts (milliseconds). */
 export interface WorktreeCost {
@@ -57,6 +62,8 @@ export interface MissionState {
   closing?: WorkspaceClosing
   /** The mission branch's head after the latest merge, and its verification evidence. */
   verifiedHead?: { commit: string; evidence: Evidence[] }
+  /** Events folded so far: the next journal line's `seq` is this plus one. */
+  events: number
 }
 
 export function emptyUsage(): TokenUsage {
@@ -68,6 +75,7 @@ function newTask(task: PlannedTask, round: number): TaskState {
 }
 
 function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
+  if (!state.tasks.some((task) => task.id === taskId)) throw new EventConflictError(`an event for task ${JSON.stringify(taskId)}, which the plan does not have`)
   return { ...state, tasks: state.tasks.map((task) => (task.id === taskId ? change(task) : task)) }
 }
 
@@ -87,14 +95,23 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     missionEvidence: [],
     usage: {},
     resumes: 0,
+    events: 1,
   }
 }
 
-/** The one place mission state changes. Pure: the same events always give the same state. */
+/**
+ * The one place mission state changes. Pure: the same events always give the same state. An
+ * event that would rewrite history (a second start, a second plan, an unknown task) throws
+ * EventConflictError instead of resetting anything.
+ */
 export function applyEvent(state: MissionState, event: MissionEvent): MissionState {
+  return { ...nextState(state, event), events: state.events + 1 }
+}
+
+function nextState(state: MissionState, event: MissionEvent): MissionState {
   switch (event.type) {
     case "mission-start":
-      return initialState(event)
+      throw new EventConflictError("a second mission-start: the mission has started already")
     case "workspace-open": {
       const { type: _type, ...opening } = event
       return { ...state, workspace: opening }
@@ -132,6 +149,7 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
     case "plan-reject":
       return { ...state, planAttempts: event.attempt, planProblems: event.problems }
     case "plan-accept":
+      if (state.tasks.length > 0) throw new EventConflictError(`a second plan-accept: the mission has a plan of ${state.tasks.length} task(s) already`)
       return { ...state, planAttempts: event.attempt, planProblems: [], tasks: event.tasks.map((task) => newTask(task, 1)) }
     case "task-start":
       return updateTask(state, event.taskId, (task) => ({ ...task, status: "working", attempts: event.attempt, sessionId: event.sessionId }))
@@ -156,10 +174,15 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
       return updateTask(state, event.taskId, (task) => ({ ...task, status: "approved" }))
     case "task-fail":
       return updateTask(state, event.taskId, (task) => ({ ...task, status: "failed", failReason: event.reason }))
+    case "task-stop":
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "stopped", failReason: event.reason }))
     case "master-review-end":
       return { ...state, masterFindings: event.verdict === "reject" ? event.findings : [] }
-    case "tasks-add":
+    case "tasks-add": {
+      const known = event.tasks.find((task) => state.tasks.some((existing) => existing.id === task.id))
+      if (known) throw new EventConflictError(`tasks-add of task ${JSON.stringify(known.id)}, which exists already`)
       return { ...state, round: event.round, tasks: [...state.tasks, ...event.tasks.map((task) => newTask(task, event.round))] }
+    }
     case "usage-update":
       return { ...state, usage: { ...state.usage, [event.sessionId]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } } }
     case "mission-end":
@@ -167,9 +190,18 @@ export function applyEvent(state: MissionState, event: MissionEvent): MissionSta
   }
 }
 
-/** Folds a whole journal. The first event must be `mission-start`. */
-export function foldEvents(events: MissionEvent[]): MissionState {
-  const [first, ...rest] = events
-  if (!first || first.type !== "mission-start") throw new Error("a mission journal starts with mission-start")
-  return rest.reduce(applyEvent, initialState(first))
+/** Folds a whole journal. The first event must be `mission-start`. A conflict names the event's place (1-based). */
+export function foldEvents(events: MissionEvent[], lineOf?: number[]): MissionState {
+  const [first] = events
+  if (!first || first.type !== "mission-start") throw new EventConflictError("a mission journal starts with mission-start")
+  let state = initialState(first)
+  for (let index = 1; index < events.length; index++) {
+    try {
+      state = applyEvent(state, events[index]!)
+    } catch (error) {
+      if (error instanceof EventConflictError) throw new EventConflictError(`${lineOf ? `line ${lineOf[index]}` : `event ${index + 1}`} (${events[index]!.type}): ${error.message}`)
+      throw error
+    }
+  }
+  return state
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync, existsSync } from "node:fs"
 import path from "node:path"
 import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
-import { appendJournal, writeFileAtomic } from "./journal.js"
+import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
@@ -34,6 +34,20 @@ export class SubmissionError extends Error {
   readonly name = "SubmissionError"
 }
 
+/**
+ * Why this process may no longer write the mission's journal: a write failed (the disk is full,
+ * a size limit), or another process took the mission's lock. Nothing more is recorded or acted on.
+ */
+export interface MissionHalt {
+  kind: "storage" | "lock"
+  reason: string
+}
+
+/** Thrown by `record` once the mission is halted: the event is not on disk, so nothing may act on it. */
+export class MissionHaltedError extends Error {
+  readonly name = "MissionHaltedError"
+}
+
 export const missionsFolder = path.join(".opencode", "orchestrator")
 
 
@@ -59,6 +73,8 @@ export class Mission {
   readonly budgets: ConversationBudgets
   private renderedTodo = ""
   private readonly redactor = new Redactor()
+  /** Set once this process must stop writing (see MissionHalt). */
+  halt?: MissionHalt
 
   /** A new mission (writes its folder and first event), or one loaded from its journal (`Mission.load`). */
   constructor(
@@ -79,8 +95,8 @@ export class Mission {
     // Our own .gitignore keeps mission files out of git without editing the user's.
     if (!existsSync(path.join(parent, ".gitignore"))) writeFileSync(path.join(parent, ".gitignore"), "*\n")
     const safeStart = this.redacted(start)
+    appendJournal(this.journalFile, safeStart, { seq: 1 })
     this.state = initialState(safeStart)
-    appendJournal(this.journalFile, safeStart)
   }
 
   get journalFile(): string {
@@ -97,19 +113,52 @@ export class Mission {
   }
 
   /**
-   * Journals the event (flushed), folds it into state, re-renders TODO.md if it changed, tells
-   * listeners. Secrets from the environment are removed first: nothing on disk or in state has them.
+   * Folds the event (a conflicting one throws, writing nothing), journals it (flushed, with its
+   * sequence number), then takes the new state, re-renders TODO.md if it changed and tells
+   * listeners. Secrets are removed first: nothing on disk or in state has them. A journal write
+   * that fails halts the mission: this and every later event throws, and the engine stops.
    */
   record(unsafeEvent: MissionEvent): void {
+    if (this.halt) throw new MissionHaltedError(this.halt.reason)
     const event = this.redacted(unsafeEvent)
+    const next = applyEvent(this.state, event)
     faultPoint(`before:${event.type}`)
-    appendJournal(this.journalFile, event)
+    try {
+      appendJournal(this.journalFile, event, { seq: next.events })
+    } catch (error) {
+      if (error instanceof JournalWriteError) this.haltWith({ kind: "storage", reason: error.message })
+      throw error
+    }
     faultPoint(`after:${event.type}`)
-    this.state = applyEvent(this.state, event)
+    this.state = next
     const todo = renderTodo(this.state)
-    if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo)
+    // Rendered from the journal: atomic, not fsynced (a resume renders it again).
+    if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo, { durable: false })
     this.renderedTodo = todo
     for (const listener of this.listeners) listener(this.state, event)
+  }
+
+  /**
+   * The state a halted mission ends in, in this process: paused. After a storage failure the pause
+   * is journaled if the disk takes it now (a resume goes on either way); after a lost lock nothing
+   * is written, the journal is the new owner's.
+   */
+  settleHalt(): MissionState {
+    const halt = this.halt!
+    const pause: MissionEvent = { type: "mission-pause", reason: halt.reason }
+    if (halt.kind === "storage") {
+      try {
+        appendJournal(this.journalFile, pause, { seq: this.state.events + 1 })
+      } catch {}
+    }
+    this.state = applyEvent(this.state, pause)
+    return this.state
+  }
+
+  /** Stops all work: this process may not write the journal any more. */
+  haltWith(halt: MissionHalt): void {
+    this.halt ??= halt
+    this.stop(halt.reason)
   }
 
   private redacted<T extends MissionEvent>(event: T): T {
@@ -118,7 +167,12 @@ export class Mission {
 
   writeReport(): string {
     const report = renderReport(this.state)
-    writeFileAtomic(this.reportFile, report)
+    // Best effort once halted (the disk may be full): the journal is the record.
+    try {
+      writeFileAtomic(this.reportFile, report)
+    } catch (error) {
+      if (!this.halt) throw error
+    }
     return report
   }
 
@@ -172,18 +226,19 @@ export class Mission {
       }
       throw new SubmissionError(`plan rejected (${left} attempt${left === 1 ? "" : "s"} left). Fix every problem and call submit_plan again:\n- ${problems.join("\n- ")}`)
     }
+    // On disk first: the engine acts on the slot only once the event is journaled.
+    this.record({ type: "plan-accept", attempt, tasks })
     slot.filled = true
     slot.value = tasks
-    this.record({ type: "plan-accept", attempt, tasks })
     return `Plan accepted: ${tasks.length} task${tasks.length === 1 ? "" : "s"}. Stop now.`
   }
 
   submitWork(sessionId: string, summary: string): string {
     const slot = this.openSlotFor(sessionId, "work")
-    slot.filled = true
-    slot.value = summary
     const touchedFiles = [...(this.touched.get(sessionId) ?? [])]
     this.record({ type: "work-submit", taskId: slot.taskId!, attempt: slot.attempt!, summary, touchedFiles })
+    slot.filled = true
+    slot.value = summary
     return "Submitted. The orchestrator now runs verification and a review; stop now."
   }
 

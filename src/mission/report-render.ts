@@ -1,4 +1,4 @@
-import type { RoleName } from "../config/config.js"
+import type { RoleName } from "../config/roles.js"
 import type { Evidence, TokenUsage } from "./mission-event.js"
 import { emptyUsage, type MissionState } from "./mission-state.js"
 import { evidenceOutcome, evidencePassed } from "./review-policy.js"

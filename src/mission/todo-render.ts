@@ -7,6 +7,7 @@ const box: Record<TaskState["status"], string> = {
   merging: "[>]",
   approved: "[x]",
   failed: "[!]",
+  stopped: "[-]",
 }
 
 function oneLine(text: string, max = 240): string {
@@ -23,7 +24,7 @@ function renderTask(task: TaskState): string[] {
   const lines = [`- ${box[task.status]} **${task.id}** ${oneLine(task.title, 120)}${details.length ? ` (${details.join(" · ")})` : ""}`]
   if (task.files.length) lines.push(`  - files: ${task.files.map((file) => `\`${file}\``).join(", ")}`)
   for (const finding of task.findings) lines.push(`  - finding: ${finding.file ? `\`${finding.file}\`: ` : ""}${oneLine(finding.message)}`)
-  if (task.failReason) lines.push(`  - failed: ${oneLine(task.failReason)}`)
+  if (task.failReason) lines.push(`  - ${task.status === "stopped" ? "stopped" : "failed"}: ${oneLine(task.failReason)}`)
   return lines
 }
 
@@ -51,7 +52,15 @@ export function renderTodo(state: MissionState): string {
 /** One line of progress, as shown in the commander's tool title. */
 export function progressLine(state: MissionState): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
-  if (state.status !== "running") return `mission ${state.status} · ${approved}/${state.tasks.length} tasks approved`
-  if (state.tasks.length === 0) return "planning"
-  return `round ${state.round} · ${approved}/${state.tasks.length} tasks approved`
+  // Said from the start, not only in the report: the tasks write into the user's checkout.
+  const shared = state.workspace?.mode === "shared" ? `NOT ISOLATED (${state.workspace.reason ?? "shared tree"}) · ` : ""
+  if (state.status !== "running") return `${shared}mission ${state.status} · ${approved}/${state.tasks.length} tasks approved`
+  if (state.tasks.length === 0) return `${shared}planning`
+  return `${shared}round ${state.round} · ${approved}/${state.tasks.length} tasks approved`
+}
+
+/** The warning given before any work starts when tasks will work in the user's checkout. */
+export function isolationWarning(state: MissionState): string | undefined {
+  if (state.workspace?.mode !== "shared") return undefined
+  return `Not isolated: ${state.workspace.reason ?? "shared tree"}. Tasks write into your checkout directly.`
 }

@@ -89,3 +89,31 @@ test("workers get no web tools unless orchestrator.json says workerWeb", async (
   assert.equal(config.agent.worker.permission.webfetch, undefined)
   assert.equal(config.agent.worker.permission.task, "deny")
 })
+
+test("a refusal does not outlive its turn: Esc, or the next start, clears it", async () => {
+  const hooks = await createOrchestrator().instance(input)
+  const call = () => hooks["chat.params"]!({ sessionID: "ses_root", agent: "commander" } as never, {} as never)
+  // Refused (as a /task queued behind a running mission would be), then Esc before that turn ran.
+  await hooks["command.execute.before"]!({ command: "task", sessionID: "ses_root", arguments: "" }, { parts: [] })
+  await hooks.event!({ event: { type: "session.error", properties: { sessionID: "ses_root", error: { name: "MessageAbortedError", data: {} } } } as never })
+  await assert.doesNotReject(call(), "the aborted turn's refusal is gone")
+  // Refused, then another /task: whatever that one says is for its own turn, not the old refusal.
+  await hooks["command.execute.before"]!({ command: "task", sessionID: "ses_root", arguments: "" }, { parts: [] })
+  await hooks["command.execute.before"]!({ command: "resume-mission", sessionID: "ses_root", arguments: "m-nope" }, { parts: [] })
+  await assert.rejects(call(), /There is no mission "m-nope" in this project\. No mission here can be resumed\./)
+})
+
+test("a blank or quoted-blank goal is refused, quotes around a goal are taken off", async () => {
+  const { missionGoal } = await import("../engine/start-mission.js")
+  for (const blank of ["", "   ", '"   "', "' '", '""', "\"'  '\"", "…", "  --  "]) assert.equal(missionGoal(blank), "", JSON.stringify(blank))
+  assert.equal(missionGoal('"add a sum function"'), "add a sum function")
+  assert.equal(missionGoal("add \"quoted\" words"), 'add "quoted" words')
+})
+
+test("only `opencode run` is a headless run", async () => {
+  const { isHeadlessRun } = await import("../host/headless-run.js")
+  assert.equal(isHeadlessRun(["bun", "/$bunfs/root/src/index.js", "run", "hi"]), true)
+  assert.equal(isHeadlessRun(["bun", "/$bunfs/root/src/index.js", "--print-logs", "run"]), true)
+  assert.equal(isHeadlessRun(["bun", "/$bunfs/root/src/index.js"]), false)
+  assert.equal(isHeadlessRun(["bun", "/$bunfs/root/src/index.js", "serve", "run"]), false)
+})

@@ -1,7 +1,7 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { agentDefinitions, resumeCommandTemplate, taskCommandTemplate, hideOursFromUserAgents, type AgentDefinition } from "../agents/agents.js"
 import { resumeMission } from "../engine/resume-mission.js"
-import { unfinishedMissions } from "../mission/mission-files.js"
+import { unfinishedMissions } from "../store/mission-files.js"
 import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
@@ -11,6 +11,7 @@ import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
+import { isHeadlessRun } from "../host/headless-run.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
@@ -44,15 +45,22 @@ export function createOrchestrator() {
    */
   const failNextTurn = new Map<string, { message: string; failed: boolean }>()
   const failTurn = (sessionId: string, message: string) => failNextTurn.set(sessionId, { message, failed: false })
+  /** Root sessions whose followed mission ended in the turn that is still going (cleared when it goes idle). */
+  const endedThisTurn = new Set<string>()
+  // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
+  const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
 
   async function instance(input: PluginInput): Promise<Hooks> {
     const host = new OpencodeHost(input.client, gate)
+    // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
+      failNextTurn.delete(rootSessionId)
       const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal })
       finished.set(started.mission.id, started.finished)
       return started
     }
     const resume = async (rootSessionId: string, missionId: string) => {
+      failNextTurn.delete(rootSessionId)
       const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId })
       finished.set(started.mission.id, started.finished)
       return started
@@ -87,6 +95,8 @@ export function createOrchestrator() {
           start,
           finished: (id) => finished.get(id),
           onUnsealed: failTurn,
+          setExitCode,
+          endedThisTurn,
         }),
         mission_status: missionStatusTool(registry),
         mission_stop: missionStopTool(registry),
@@ -109,9 +119,12 @@ export function createOrchestrator() {
           event.type === "session.idle" || (event.type === "session.status" && event.properties.status.type === "idle") ? event.properties.sessionID : undefined
         if (idleSession) {
           gate.observe(idleSession, "idle")
+          endedThisTurn.delete(idleSession)
           if (failNextTurn.get(idleSession)?.failed) failNextTurn.delete(idleSession)
         } else if (event.type === "session.status") gate.observe(event.properties.sessionID, "busy")
         else if (event.type === "session.error" && event.properties.sessionID && event.properties.error?.name === "MessageAbortedError") {
+          // Esc ends the turn: a refusal made for it, or for a message queued behind it, goes with it.
+          failNextTurn.delete(event.properties.sessionID)
           const mission = registry.forRoot(event.properties.sessionID)
           if (mission?.state.status === "running") mission.stop(stopReasons.userAbort)
         }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process"
 import { cpSync, existsSync, readdirSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { readJournal } from "../mission/journal.js"
+import { readJournal } from "../store/journal.js"
 import type { JournalEntry } from "../mission/mission-event.js"
 import { missionsFolder } from "../mission/mission.js"
 

@@ -6,6 +6,7 @@ import { stopReasons } from "../mission/mission-event.js"
 import type { MissionState } from "../mission/mission-state.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import { progressLine, renderTodo } from "../mission/todo-render.js"
+import { missionOutcome, outcomeExitCodes, outcomeLine } from "../mission/mission-outcome.js"
 import { missionSummary, type StartedMission } from "../engine/start-mission.js"
 
 const z = tool.schema
@@ -16,8 +17,15 @@ export interface CommanderToolDeps {
   start(rootSessionId: string, goal: string): Promise<StartedMission>
   /** The engine's promise for a mission started by `/task`, by mission id. */
   finished(missionId: string): Promise<MissionState> | undefined
-  /** Called when a mission could not start, or a followed one ends without a seal. */
+  /** Called when a mission could not start, or a followed one ends without a seal (in the TUI). */
   onUnsealed(rootSessionId: string, message: string): void
+  /**
+   * Set in a headless `opencode run`: a followed mission's outcome becomes the process's exit code
+   * (a failed turn would force the host's own 1), and the run ends with the outcome line.
+   */
+  setExitCode?: (code: number) => void
+  /** Remembers that the session's mission ended in this turn, and asks whether it did. */
+  endedThisTurn: { add(rootSessionId: string): void; has(rootSessionId: string): boolean }
 }
 
 export function runMissionTool(deps: CommanderToolDeps) {
@@ -30,6 +38,8 @@ export function runMissionTool(deps: CommanderToolDeps) {
       let finished = current ? deps.finished(current.id) : undefined
       const canAttach = current && finished && !current.attached
       if (!canAttach) {
+        // The model's closing words may not start the next mission: that is the user's call.
+        if (deps.endedThisTurn.has(context.sessionID)) throw new Error("The mission has ended. Report its result to the user; do not start another.")
         try {
           const started = await deps.start(context.sessionID, args.goal)
           mission = started.mission
@@ -54,11 +64,14 @@ export function runMissionTool(deps: CommanderToolDeps) {
       try {
         const state = await finished!
         const summary = missionSummary(state, mission!.reportFile)
+        const outcome = missionOutcome(state)
+        deps.endedThisTurn.add(context.sessionID)
+        if (deps.setExitCode && outcome) deps.setExitCode(outcomeExitCodes[outcome])
         // An aborted call has ended its turn already (the user pressed Esc): nothing to fail then.
-        if (state.status !== "sealed" && !context.abort.aborted) deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${endSummary(state)}`)
-        // `opencode run` prints the title: it carries the report's place.
+        else if (state.status !== "sealed" && !context.abort.aborted) deps.onUnsealed(context.sessionID, `Mission ${state.status}: ${endSummary(state)}`)
+        // `opencode run` prints the title: what landed or where it is kept, and the report's place.
         const report = path.relative(state.directory, mission!.reportFile)
-        return { title: `${progressLine(state)} · report: ${report}`, output: summary, metadata: { missionId: state.missionId, status: state.status } }
+        return { title: `${outcomeLine(state)} Report: ${report}`, output: summary, metadata: { missionId: state.missionId, status: state.status, outcome } }
       } finally {
         unsubscribe()
         context.abort.removeEventListener("abort", onAbort)

@@ -1,6 +1,6 @@
 import { tool } from "@opencode-ai/plugin/tool"
 import { checkedTool } from "./checked-tool.js"
-import type { RoleName } from "../config/config.js"
+import type { RoleName } from "../config/roles.js"
 import type { Mission } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { parseConfig } from "../config/config.js"
-import { readJournal } from "../mission/journal.js"
+import { readJournal } from "../store/journal.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { Mission } from "../mission/mission.js"
 import { SharedWorkspace } from "../workspace/workspace.js"
@@ -28,12 +28,14 @@ const deep = fc.letrec((tie) => ({ node: fc.oneof({ depthSize: "small" }, fc.jso
 const task = fc.record({ id: nasty, title: nasty, description: nasty, acceptance: fc.array(nasty, { maxLength: 3 }), files: fc.array(nasty, { maxLength: 3 }), dependsOn: fc.array(nasty, { maxLength: 3 }) })
 const anyArguments = fc.oneof(deep, fc.record({ tasks: fc.oneof(fc.array(task, { maxLength: 6 }), deep) }), fc.record({ verdict: fc.oneof(fc.constantFrom("approve", "reject"), nasty), findings: fc.oneof(deep, fc.array(fc.record({ message: nasty, file: nasty }), { maxLength: 3 })) }), fc.record({ summary: nasty }))
 
-async function freshMission() {
+/** A mission whose slots wait for every kind of submission; with a plan (task A) unless a plan is what is tested. */
+async function freshMission(planned = true) {
   const directory = mkdtempSync(path.join(os.tmpdir(), "property-"))
   const start = { type: "mission-start" as const, missionId: "m-property", goal: "g", rootSessionId: "ses_root", directory, verifyCommands: [] }
   const mission = new Mission("m-property", start, parseConfig("{}", "x"), await SharedWorkspace.open(directory, "test"))
   const registry = new MissionRegistry()
   registry.add(mission)
+  if (planned) mission.record({ type: "plan-accept", attempt: 1, tasks: [{ id: "A", title: "a", description: "", acceptance: [], files: [], dependsOn: [] }] })
   for (const [session, role, kind] of [["ses_plan", "planner", "plan"], ["ses_work", "worker", "work"], ["ses_review", "reviewer", "review"], ["ses_verdict", "master-reviewer", "verdict"]] as const) {
     registry.bind(session, { mission, role, taskId: "A" })
     mission.openSlot(session, kind, directory, "A", 1)
@@ -55,7 +57,7 @@ async function outcome(run: () => Promise<unknown>): Promise<"accepted" | "refus
 test("any arguments to any submit tool: accepted only when valid, otherwise a message; state and journal stay sound", async () => {
   await fc.assert(
     fc.asyncProperty(anyArguments, fc.constantFrom("plan", "work", "review", "verdict"), async (args, which) => {
-      const { mission, registry } = await freshMission()
+      const { mission, registry } = await freshMission(which !== "plan")
       const tools = { plan: [submitPlanTool(registry), "ses_plan"], work: [submitWorkTool(registry), "ses_work"], review: [submitReviewTool(registry), "ses_review"], verdict: [submitVerdictTool(registry), "ses_verdict"] } as const
       const [tool, session] = tools[which]
       const before = mission.state
@@ -83,6 +85,7 @@ test("any arguments to the commander's tools: a refusal or an answer, never a cr
     },
     finished: () => undefined,
     onUnsealed: () => {},
+    endedThisTurn: new Set<string>(),
   })
   const status = missionStatusTool(registry)
   const stop = missionStopTool(registry)
@@ -98,7 +101,7 @@ test("any arguments to the commander's tools: a refusal or an answer, never a cr
 })
 
 test("plans with duplicate ids, unknown or cyclic dependencies, escaping paths or thousands of tasks are refused whole", async () => {
-  const { mission, registry } = await freshMission()
+  const { mission, registry } = await freshMission(false)
   const plan = submitPlanTool(registry)
   const base = { title: "t", description: "d", acceptance: [], dependsOn: [] as string[] }
   const cases = [

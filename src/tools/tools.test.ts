@@ -62,6 +62,7 @@ test("run_mission that cannot start a mission refuses, and ends the commander's 
     },
     finished: () => undefined,
     onUnsealed: (_session, message) => unsealed.push(message),
+    endedThisTurn: new Set<string>(),
   })
   await assert.rejects(runMission.execute({ goal: "x" }, { ...context("ses_root"), abort: new AbortController().signal } as ToolContext), /No verification command found/)
   assert.deepEqual(unsealed, ["No verification command found"])

@@ -29,3 +29,9 @@ test("a command that never exits is killed with its whole process group", async 
   const table = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
   assert.equal(table.includes(marker), false, "a child of the timed-out command survived")
 })
+
+test("a command spawn refuses (a NUL byte) is evidence that failed, not a throw", async () => {
+  const evidence = await runCommand("echo a\u0000b", os.tmpdir(), 10_000)
+  assert.equal(evidence.exitCode, null)
+  assert.match(evidence.outputHead, /could not be started/)
+})

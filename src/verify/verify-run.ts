@@ -22,13 +22,27 @@ class HeadTail {
 export function runCommand(command: string, cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<Evidence> {
   const started = Date.now()
   const output = new HeadTail()
+  const cannotStart = (error: unknown): Evidence => ({
+    command,
+    exitCode: null,
+    timedOut: false,
+    durationMs: Date.now() - started,
+    outputHead: `the command could not be started: ${error instanceof Error ? error.message : String(error)}`,
+    outputTail: "",
+  })
   return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", command], {
-      cwd,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CI: process.env.CI ?? "1", FORCE_COLOR: "0", NO_COLOR: "1" },
-    })
+    let child: ReturnType<typeof spawn>
+    try {
+      // spawn throws (rather than emitting "error") for arguments it refuses, e.g. a NUL byte.
+      child = spawn("sh", ["-c", command], {
+        cwd,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, CI: process.env.CI ?? "1", FORCE_COLOR: "0", NO_COLOR: "1" },
+      })
+    } catch (error) {
+      return resolve(cannotStart(error))
+    }
     let timedOut = false
     const killGroup = () => {
       try {
@@ -41,8 +55,8 @@ export function runCommand(command: string, cwd: string, timeoutMs: number, sign
     }, timeoutMs)
     const onAbort = () => killGroup()
     signal?.addEventListener("abort", onAbort, { once: true })
-    child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")))
-    child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")))
+    child.stdout!.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")))
+    child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")))
     const finish = (exitCode: number | null, error?: Error) => {
       clearTimeout(timer)
       signal?.removeEventListener("abort", onAbort)

@@ -21,7 +21,7 @@ export function takeCommand(start: LandingStart): string {
   return start.snapshot ? `git cherry-pick ${start.base.slice(0, 12)}..${start.branch}` : `git merge ${start.branch}`
 }
 
-type Landing = Pick<WorkspaceClosing, "landing" | "detail" | "command">
+type Landing = Pick<WorkspaceClosing, "landing" | "detail" | "command" | "landedCommits" | "landedFiles">
 
 /**
  * Brings a sealed mission's result into the user's checkout, only where nothing of theirs can be
@@ -33,8 +33,16 @@ export async function landMission(start: LandingStart, missionHead: string): Pro
   const keep = (detail: string): Landing => ({ landing: "branch", detail, command: takeCommand(start) })
   const head = await gitValue(["rev-parse", "--verify", "HEAD"], start.root)
   if (!start.snapshot) {
+    const commits = await gitValue(["rev-list", "--reverse", `${start.head}..${missionHead}`], start.root)
+    const files = await gitValue(["diff", "--name-only", start.head, missionHead], start.root)
     const merge = await gitValue(["merge", "--ff-only", "-q", start.branch], start.root)
-    if (merge.ok) return { landing: "fast-forward", detail: `your checkout was fast-forwarded to ${start.branch}` }
+    if (merge.ok)
+      return {
+        landing: "fast-forward",
+        detail: `your checkout was fast-forwarded to ${start.branch}`,
+        landedCommits: commits.ok ? commits.value.split("\n").filter(Boolean) : [],
+        landedFiles: files.ok ? files.value.split("\n").filter(Boolean) : [],
+      }
     return keep(head.ok && head.value !== start.head ? "your HEAD moved during the mission" : `a fast-forward was not possible (${merge.error})`)
   }
   if (!head.ok || head.value !== start.head) return keep("your HEAD moved during the mission")
@@ -54,5 +62,5 @@ export async function landMission(start: LandingStart, missionHead: string): Pro
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  return { landing: "applied", detail: `applied to your working tree as uncommitted changes, next to your own; the commits are on ${start.branch}` }
+  return { landing: "applied", detail: `applied to your working tree as uncommitted changes, next to your own; the commits are on ${start.branch}`, landedFiles: files }
 }

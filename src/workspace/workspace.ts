@@ -18,28 +18,8 @@ export type IntegrateOutcome =
   | { status: "conflict"; files: string[]; detail: string }
   | { status: "error"; error: string }
 
-/** How the mission's workspace was set up: the `workspace-open` event. */
-export interface WorkspaceOpening {
-  mode: "shared" | "worktrees"
-  /** Why the shared tree is used, when it is. */
-  reason?: string
-  branch?: string
-  /** The user's HEAD at the start, and the commit the mission starts from (a snapshot commit on top of it when uncommitted changes are included). */
-  head?: string
-  base?: string
-  uncommitted: "included" | "not-included" | "none"
-  directory: string
-}
-
-/** What happened to the result and the mission's git state at its end: the `workspace-close` event. */
-export interface WorkspaceClosing {
-  landing: "fast-forward" | "applied" | "branch" | "nothing" | "shared"
-  detail: string
-  /** The one command that takes the result, when it did not land. */
-  command?: string
-  keptBranches: string[]
-  keptWorktrees: string[]
-}
+export type { WorkspaceClosing, WorkspaceOpening } from "../mission/mission-event.js"
+import type { WorkspaceClosing, WorkspaceOpening } from "../mission/mission-event.js"
 
 /**
  * Where tasks work, how their change is shown and how it reaches the mission. Two kinds: the

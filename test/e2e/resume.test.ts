@@ -3,7 +3,7 @@ import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import path from "node:path"
-import { goal, sources, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
+import { goal, plan, sources, sumStatsScenario, workerRule } from "../../src/demo/sum-stats-scenario.js"
 import { runHost } from "../../src/testing/run-host.js"
 import { missionFolders, missionJournal } from "../../src/testing/sample-project.js"
 import { eventsOf, explain, missionFolder, sampleProject, sharedHome } from "./e2e-fixture.js"
@@ -40,4 +40,29 @@ test("the host killed with SIGKILL mid-mission: /resume-mission finishes it, app
   assert.equal(git("worktree", "list").split("\n").length, 1)
   assert.equal(git("branch", "--format=%(refname:short)"), "main")
 
+})
+
+test("killed mid-attempt, the resumed attempt's new worker session is told the whole task, not only 'fix every finding'", async () => {
+  const project = sampleProject()
+  const started = (task: string) => {
+    const folder = missionFolders(project)[0]
+    return folder ? missionJournal(folder).some((entry) => entry.type === "task-start" && entry.taskId === task) : false
+  }
+  // C's worker is slow in the first run, so the kill lands inside its first attempt.
+  const slowC = workerRule("C", [["src/stats.js", sources.stats], ["test/stats.test.js", sources.statsTest]], { delayMs: 20_000 })
+  const crashed = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario([slowC]), args: ["--command", "task", ...goal.split(" ")], killWhen: () => started("C") })
+  assert.equal(crashed.exitCode, null, explain(crashed))
+  assert.equal(eventsOf(project, "task-approve").some((entry) => entry.taskId === "C"), false)
+
+  const resumed = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario(), args: ["--command", "resume-mission"], timeoutMs: 150_000 })
+  assert.equal(resumed.exitCode, 0, explain(resumed))
+  const first = resumed.requests.find((request) => request.agent === "worker" && request.task === "C")
+  assert.ok(first, explain(resumed))
+  assert.equal(first.attempt, 2, "the interrupted attempt counted")
+  const told = first.messages.filter((message) => message.role === "user").map((message) => JSON.stringify(message.content)).join("\n")
+  const task = plan.find((item) => item.id === "C")!
+  assert.ok(told.includes(task.description), told)
+  for (const criterion of task.acceptance) assert.ok(told.includes(JSON.stringify(criterion).slice(1, -1)), `acceptance "${criterion}" in: ${told}`)
+  assert.doesNotMatch(told, /Your previous attempt was rejected/)
+  assert.equal(readFileSync(path.join(project, "src", "stats.js"), "utf8"), sources.stats)
 })
