@@ -2,6 +2,7 @@ import type { RoleName } from "../config/roles.js"
 import type { Evidence, TokenUsage } from "./mission-event.js"
 import { emptyUsage, type MissionState } from "./mission-state.js"
 import { evidenceOutcome, evidencePassed } from "./review-policy.js"
+import { outcomeLine } from "./mission-outcome.js"
 
 export function sumUsage(items: TokenUsage[]): TokenUsage {
   return items.reduce(
@@ -23,8 +24,8 @@ export function usageByRole(state: MissionState): Partial<Record<RoleName, Token
   return result
 }
 
-function evidenceRows(evidence: Evidence[]): string[] {
-  if (evidence.length === 0) return ["(no verification commands)"]
+function evidenceRows(evidence: Evidence[], commands: string[]): string[] {
+  if (evidence.length === 0) return [commands.length ? `Not run (the mission ended before its final verification). Commands: ${commands.map((command) => `\`${command}\``).join(", ")}` : "(no verification commands)"]
   return evidence.map((item) => `- \`${item.command}\`: ${evidenceOutcome(item)} in ${(item.durationMs / 1000).toFixed(1)} s`)
 }
 
@@ -66,6 +67,8 @@ export function renderReport(state: MissionState): string {
     "",
     `**${state.status.toUpperCase()}**: ${state.endReason ?? ""}`,
     "",
+    outcomeLine(state),
+    "",
     `Goal: ${state.goal}`,
     "",
     `Rounds: ${state.round} · plan attempts: ${state.planAttempts} · tasks approved: ${approved}/${state.tasks.length}`,
@@ -83,13 +86,13 @@ export function renderReport(state: MissionState): string {
     lines.push("", "## Findings still open", "")
     for (const problem of state.planProblems) lines.push(`- plan: ${problem}`)
     for (const task of withFindings) {
-      if (task.failReason) lines.push(`- ${task.id}: ${task.failReason}`)
+      if (task.failReason) lines.push(`- ${task.id}: ${task.status === "stopped" ? "stopped: " : ""}${task.failReason}`)
       for (const finding of task.findings) lines.push(`- ${task.id}: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
     }
     for (const finding of state.masterFindings) lines.push(`- master review: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
   }
   lines.push(...workspaceLines(state))
-  lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence))
+  lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence, state.verifyCommands))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 
   const byRole = usageByRole(state)

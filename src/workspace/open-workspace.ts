@@ -1,4 +1,5 @@
 import { realpathSync } from "node:fs"
+import path from "node:path"
 import type { OrchestratorConfig } from "../config/config.js"
 import { git, type Outcome } from "./git.js"
 import { discardMissionBranch } from "./worktree-ops.js"
@@ -16,10 +17,12 @@ export async function openWorkspace(root: string, missionId: string, config: Orc
   if (!settings.enabled) return shared('worktrees are turned off ("worktrees": { "enabled": false })')
   const top = await git(["rev-parse", "--show-toplevel"], root)
   if (!top.ok) return shared("the project is not a git repository")
-  if (realpathSync(top.stdout.trim()) !== realpathSync(root)) return shared("the project is a subfolder of its git repository")
   const head = await git(["rev-parse", "--verify", "-q", "HEAD"], root)
   if (!head.ok) return shared("the repository has no commit yet")
-  return WorktreeWorkspace.open(root, missionId, worktreeSettings(config), signal)
+  // A project in a subfolder of its repository: worktrees of the whole repository, tasks work in the subfolder.
+  const repoTop = realpathSync(top.stdout.trim())
+  const subfolder = path.relative(repoTop, realpathSync(root)).split(path.sep).join("/")
+  return WorktreeWorkspace.open(root, missionId, worktreeSettings(config), signal, subfolder, repoTop)
 }
 
 function worktreeSettings(config: OrchestratorConfig): WorktreeSettings {

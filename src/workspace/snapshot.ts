@@ -11,7 +11,8 @@ export async function excludePathspecs(directory: string, paths: string[]): Prom
   if (paths.length === 0) return []
   const ignored = await git(["check-ignore", "--no-index", "--", ...paths], directory)
   const skip = new Set(ignored.stdout.split("\n").filter(Boolean))
-  return paths.filter((file) => !skip.has(file)).map((file) => `:(top,exclude,literal)${file}`)
+  // Relative to `directory` (a project in a subfolder of its repository names its own paths).
+  return paths.filter((file) => !skip.has(file)).map((file) => `:(exclude,literal)${file}`)
 }
 
 /**

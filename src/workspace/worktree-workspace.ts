@@ -17,6 +17,8 @@ export interface WorktreeSettings {
 }
 
 interface TaskWorktree {
+  /** The worktree's top, and where the task works: the top, or the project's subfolder in it. */
+  top: string
   directory: string
   branch: string
   base: string
@@ -42,10 +44,28 @@ export class WorktreeWorkspace implements Workspace {
     private readonly identity: string[],
     private readonly settings: WorktreeSettings,
     private readonly missionPrepared: Set<string>,
+    /** The project's place in its repository ("" at the top): every worktree is of the whole repository, tasks work in this folder of it. */
+    private readonly subfolder: string,
+    /** The repository's top in the user's checkout: where landing happens. */
+    private readonly repoTop: string,
   ) {}
 
+  /** Where a task works inside a worktree. */
+  private inProject(top: string): string {
+    return this.subfolder ? path.join(top, this.subfolder) : top
+  }
+
+  /** Prepared paths (relative to the project) as paths from the worktree's top. */
+  private fromTop(paths: Iterable<string>): string[] {
+    return [...paths].map((file) => (this.subfolder ? path.posix.join(this.subfolder, file) : file))
+  }
+
+  private get missionTop(): string {
+    return path.join(this.folder, "mission")
+  }
+
   /** Creates the mission branch and its worktree. Fails (nothing left behind) rather than fall back. */
-  static async open(root: string, missionId: string, settings: WorktreeSettings, signal?: AbortSignal): Promise<Outcome<WorktreeWorkspace>> {
+  static async open(root: string, missionId: string, settings: WorktreeSettings, signal?: AbortSignal, subfolder = "", repoTop = root): Promise<Outcome<WorktreeWorkspace>> {
     const head = await gitValue(["rev-parse", "--verify", "HEAD"], root)
     if (!head.ok) return head
     const worktrees = await missionWorktreesFolder(root, missionId)
@@ -64,17 +84,18 @@ export class WorktreeWorkspace implements Workspace {
     }
     const branch = missionBranchName(missionId)
     const folder = worktrees.value
-    const missionDirectory = path.join(folder, "mission")
-    const added = await addWorktree(root, missionDirectory, branch, base)
+    const missionTop = path.join(folder, "mission")
+    const missionDirectory = subfolder ? path.join(missionTop, subfolder) : missionTop
+    const added = await addWorktree(root, missionTop, branch, base)
     if (!added.ok) return { ok: false, error: `cannot create the mission worktree: ${added.error}` }
-    const checked = await verifyWorktree(root, missionDirectory, branch, base)
+    const checked = await verifyWorktree(root, missionTop, branch, base)
     const prepared = checked.ok ? await prepareWorktree(root, missionDirectory, settings.preparation, true, signal) : checked
     if (!prepared.ok) {
-      await removeWorktree(root, missionDirectory, branch)
+      await removeWorktree(root, missionTop, branch)
       return { ok: false, error: `cannot prepare the mission worktree: ${prepared.error}` }
     }
-    const opening = { mode: "worktrees" as const, branch, head: head.value, base, uncommitted, directory: missionDirectory }
-    return { ok: true, value: new WorktreeWorkspace(root, opening, missionDirectory, folder, identity, settings, new Set(prepared.value)) }
+    const opening = { mode: "worktrees" as const, branch, head: head.value, base, uncommitted, directory: missionDirectory, ...(subfolder ? { subfolder } : {}) }
+    return { ok: true, value: new WorktreeWorkspace(root, opening, missionDirectory, folder, identity, settings, new Set(prepared.value), subfolder, repoTop) }
   }
 
   /**
@@ -90,17 +111,20 @@ export class WorktreeWorkspace implements Workspace {
     if (!worktrees.ok) return worktrees
     const folder = worktrees.value
     const missionDirectory = opening.directory
+    const subfolder = opening.subfolder ?? ""
+    const missionTop = path.join(folder, "mission")
+    const repoTop = subfolder ? path.resolve(root, ...subfolder.split("/").map(() => "..")) : root
     const tip = await gitValue(["rev-parse", "--verify", `refs/heads/${branch}`], root)
     if (!tip.ok) return { ok: false, error: `the mission branch ${branch} is gone` }
     await gitValue(["worktree", "prune"], root)
-    if (!(await verifyWorktree(root, missionDirectory, branch, tip.value)).ok) {
-      await gitValue(["worktree", "remove", "--force", "--force", missionDirectory], root)
-      rmSync(missionDirectory, { recursive: true, force: true })
+    if (!(await verifyWorktree(root, missionTop, branch, tip.value)).ok) {
+      await gitValue(["worktree", "remove", "--force", "--force", missionTop], root)
+      rmSync(missionTop, { recursive: true, force: true })
       await gitValue(["worktree", "prune"], root)
-      const added = await gitValue(["worktree", "add", "-q", missionDirectory, branch], root)
+      const added = await gitValue(["worktree", "add", "-q", missionTop, branch], root)
       if (!added.ok) return { ok: false, error: `cannot make the mission worktree again: ${added.error}` }
     }
-    const reset = await resetWorktree(missionDirectory, tip.value)
+    const reset = await resetWorktree(missionTop, tip.value)
     if (!reset.ok) return reset
     const prepared = await prepareWorktree(root, missionDirectory, settings.preparation, false)
     if (!prepared.ok) return prepared
@@ -112,7 +136,7 @@ export class WorktreeWorkspace implements Workspace {
     for (const taskBranch of taskBranches.ok ? taskBranches.value.split("\n").filter(Boolean) : [])
       if (!failedBranches.includes(taskBranch)) await gitValue(["branch", "-D", "-q", taskBranch], root)
     const identity = await commitIdentity(root)
-    const value = new WorktreeWorkspace(root, { ...opening, branch, head, base }, missionDirectory, folder, identity, settings, new Set(prepared.value))
+    const value = new WorktreeWorkspace(root, { ...opening, branch, head, base }, missionDirectory, folder, identity, settings, new Set(prepared.value), subfolder, repoTop)
     return { ok: true, value }
   }
 
@@ -131,14 +155,15 @@ export class WorktreeWorkspace implements Workspace {
     if (!head) return { ok: false, error: "the mission worktree has no HEAD" }
     const started = Date.now()
     const existing = this.tasks.get(taskId)
-    const task = existing ?? { directory: path.join(this.folder, "tasks", taskId), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
+    const top = path.join(this.folder, "tasks", taskId)
+    const task = existing ?? { top, directory: this.inProject(top), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
     const placed = await this.worktreeChanges(async (): Promise<Outcome<void>> => {
-      const made = existing ? await resetWorktree(task.directory, head, task.prepared) : await addWorktree(this.root, task.directory, task.branch, head)
+      const made = existing ? await resetWorktree(task.top, head, this.fromTop(task.prepared)) : await addWorktree(this.root, task.top, task.branch, head)
       if (!made.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${made.error}` }
       faultPoint("worktree:placed")
       this.tasks.set(taskId, task)
       task.base = head
-      const checked = await verifyWorktree(this.root, task.directory, task.branch, head)
+      const checked = await verifyWorktree(this.root, task.top, task.branch, head)
       return checked.ok ? checked : { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
     })
     if (!placed.ok) return placed
@@ -162,7 +187,7 @@ export class WorktreeWorkspace implements Workspace {
       if (!made.ok) return made
       commit = await this.headOf(task.directory)
     }
-    const files = await gitValue(["diff", "--name-only", task.base, "HEAD"], task.directory)
+    const files = await gitValue(["diff", "--name-only", "--relative", task.base, "HEAD"], task.directory)
     return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
   }
 
@@ -188,30 +213,30 @@ export class WorktreeWorkspace implements Workspace {
       const unmerged = await gitValue(["diff", "--name-only", "--diff-filter=U"], this.missionDirectory)
       const files = unmerged.ok ? unmerged.value.split("\n").filter(Boolean) : []
       const detail = files.length ? await gitValue(["diff", "--no-color", "--", ...files], this.missionDirectory) : merge
-      await resetWorktree(this.missionDirectory, before, this.missionPrepared)
+      await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
       if (!files.length) return { status: "error", error: merge.error }
       return { status: "conflict", files, detail: truncate(detail.ok ? detail.value : detail.error, 6000) }
     }
-    const staged = await gitValue(["diff", "--cached", "--name-only"], this.missionDirectory)
+    const staged = await gitValue(["diff", "--cached", "--name-only", "--relative"], this.missionDirectory)
     if (!staged.ok || !staged.value) return { status: "merged", before, files: [] }
     const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], this.missionDirectory)
     faultPoint("merge:committed")
     if (!made.ok) {
-      await resetWorktree(this.missionDirectory, before, this.missionPrepared)
+      await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
       return { status: "error", error: made.error }
     }
     return { status: "merged", before, commit: await this.missionHead(), files: staged.value.split("\n") }
   }
 
   undoIntegrate(before: string): Promise<Outcome<void>> {
-    return resetWorktree(this.missionDirectory, before, this.missionPrepared)
+    return resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
   }
 
   /** Removes a merged task's worktree and branch (unless `keep`). */
   async releaseTask(taskId: string): Promise<void> {
     const task = this.tasks.get(taskId)
     if (!task || this.settings.keep) return
-    await this.worktreeChanges(() => removeWorktree(this.root, task.directory, task.branch))
+    await this.worktreeChanges(() => removeWorktree(this.root, task.top, task.branch))
     this.tasks.delete(taskId)
   }
 
@@ -230,14 +255,14 @@ export class WorktreeWorkspace implements Workspace {
       }
       const work = await gitValue(["rev-list", "--count", `${task.base}..${task.branch}`], this.root)
       const hasWork = work.ok && work.value !== "0"
-      await removeWorktree(this.root, task.directory, hasWork ? undefined : task.branch)
+      await removeWorktree(this.root, task.top, hasWork ? undefined : task.branch)
       if (hasWork) keptBranches.push(task.branch)
       this.tasks.delete(taskId)
     }
     const landing = await this.land(sealed)
     const keepMissionBranch = this.settings.keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
     if (this.settings.keep) keptWorktrees.push(this.missionDirectory)
-    else await removeWorktree(this.root, this.missionDirectory, keepMissionBranch ? undefined : this.opening.branch)
+    else await removeWorktree(this.root, this.missionTop, keepMissionBranch ? undefined : this.opening.branch)
     if (keepMissionBranch) keptBranches.unshift(this.opening.branch)
     await gitValue(["worktree", "prune"], this.root)
     if (!this.settings.keep) {
@@ -252,7 +277,7 @@ export class WorktreeWorkspace implements Workspace {
   /** Where the result goes: nowhere (no change), into the checkout (sealed, "land": "auto"), or it stays on the branch. */
   private async land(sealed: boolean): Promise<Pick<WorkspaceClosing, "landing" | "detail" | "command">> {
     const head = (await this.missionHead()) ?? this.opening.base
-    const start: LandingStart = { root: this.root, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
+    const start: LandingStart = { root: this.repoTop, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
     if (head === this.opening.base) return { landing: "nothing", detail: "the mission branch has no change" }
     if (sealed && this.settings.land === "auto") return landMission(start, head).finally(() => faultPoint("land:done"))
     const detail = sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch"

@@ -35,7 +35,13 @@ test("aborting the root session stops the mission and aborts the worker's sessio
     const lastAssistant = messages.filter((m) => m.info.role === "assistant").at(-1)!.info as { error: { name: string } }
     assert.equal(lastAssistant.error.name, "MessageAbortedError")
     assert.equal(host.model.requests.filter((r) => r.agent === "reviewer").length, 0, "nothing ran after the abort")
-    assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*STOPPED\*\*: aborted by the user/)
+    const report = readFileSync(path.join(missionFolder(project), "report.md"), "utf8")
+    assert.match(report, /\*\*STOPPED\*\*: aborted by the user/)
+    // It says which tasks were stopped, and keeps the verification commands it did not get to run.
+    assert.match(report, /\| A Sum function \| stopped \|/)
+    assert.match(report, /STOPPED \(aborted by the user\); tasks stopped: A/)
+    assert.match(report, /Not run \(the mission ended before its final verification\)\. Commands: `npm test`/)
+    assert.doesNotMatch(report, /no verification commands/)
     // The stopped mission's worktrees and branches are gone (none held approved work).
     const git = (...args: string[]) => execFileSync("git", args, { cwd: project, encoding: "utf8" }).trim()
     assert.equal(git("worktree", "list").split("\n").length, 1)

@@ -4,7 +4,8 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { seedOpencodeFolder } from "../../src/testing/host-environment.js"
-import { explain, runTask, sampleProject } from "./e2e-fixture.js"
+import { runHost } from "../../src/testing/run-host.js"
+import { explain, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 
 test("/task with no mission text: a clear message, nothing started", async () => {
@@ -14,6 +15,22 @@ test("/task with no mission text: a clear message, nothing started", async () =>
   assert.match(run.output, /No mission given\. Usage: \/task <what to build>/)
   assert.equal(existsSync(path.join(project, ".opencode", "orchestrator")), false)
   assert.deepEqual(run.requests.filter((r) => r.agent !== "title"), [], "no model call was made")
+})
+
+test("/task with a blank (quoted) mission text, as `opencode run` passes it: refused, nothing started", async () => {
+  const project = sampleProject()
+  const run = await runTask(project, sumStatsScenario(), ["   "])
+  assert.equal(run.exitCode, 1, explain(run))
+  assert.match(run.output, /No mission given\. Usage: \/task <what to build>/)
+  assert.equal(existsSync(path.join(project, ".opencode", "orchestrator")), false)
+})
+
+test("/resume-mission of a mission that does not exist: it says so and lists what can be resumed, no raw path", async () => {
+  const project = sampleProject()
+  const run = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario(), args: ["--command", "resume-mission", "m-nope"], timeoutMs: 120_000 })
+  assert.equal(run.exitCode, 1, explain(run))
+  assert.match(run.output, /There is no mission "m-nope" in this project\. No mission here can be resumed\./)
+  assert.doesNotMatch(run.output, /ENOENT|\/tmp\//)
 })
 
 test("a malformed orchestrator.json: the file and keys are named, nothing started or half-written", async () => {

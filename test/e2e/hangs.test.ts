@@ -18,7 +18,7 @@ test("a worker stuck in an endless tool loop, and one whose bash sleeps forever,
   const looping = { agent: "worker", task: "A", replies: Array.from({ length: 40 }, () => call("read", { filePath: "README.md" })) }
   const sleeping = { agent: "worker", task: "B", replies: [call("bash", { command: sleeper, description: "wait", timeout: 600_000 }), say("woke up")] }
   const run = await runTask(project, sumStatsScenario([twoTasks, looping, sleeping]), ["loop", "and", "sleep"])
-  assert.notEqual(run.exitCode, 0, explain(run))
+  assert.equal(run.exitCode, 3, explain(run))
   const reasons = Object.fromEntries(eventsOf(project, "task-fail").map((fail) => [fail.taskId, fail.reason]))
   assert.match(reasons.A ?? "", /the worker was aborted: the tool-call budget of 4 calls was spent/)
   assert.match(reasons.B ?? "", /the worker was aborted: the time budget of 6 s was spent/)

@@ -56,5 +56,5 @@ test("picked as the agent without /task, the commander starts the mission itself
   const commanderFirst = run.requests.find((r) => r.agent === "commander")!
   assert.match(commanderFirst.lastUserText, /please add a sum function/)
   assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*SEALED\*\*/)
-  assert.match(run.output, /run_mission mission sealed · 1\/1 tasks approved · report: /)
+  assert.match(run.output, /run_mission Mission m-\S+ SEALED and LANDED: 1 commit\(s\) [0-9a-f]{12} in your checkout; files: src\/sum\.js, test\/sum\.test\.js\. Report: /)
 })

@@ -127,7 +127,7 @@ test("a worktree that cannot be provisioned (its branch exists): a clear task er
     git(project, "branch", blocked)
   }, 20)
   const run = await runTask(project, sumStatsScenario([slowPlanner]), ["add", "a", "sum"]).finally(() => clearInterval(watch))
-  assert.notEqual(run.exitCode, 0, explain(run))
+  assert.equal(run.exitCode, 3, explain(run))
   const [fail] = eventsOf(project, "task-fail")
   assert.match(fail!.reason, /cannot create the worktree of task A: git worktree failed: .*already exists/)
   assert.equal(run.requests.filter((request) => request.agent === "worker").length, 0, "no worker ran")
@@ -179,4 +179,22 @@ test("the plugin loaded only from an uncommitted opencode.json: the worktrees se
   assert.match(committed, /src\/sum\.js/)
   assertNothingLeft(project)
   assert.equal(journalOf(project).filter((entry) => entry.type === "task-approve").length, 2)
+})
+
+test("sealed while your HEAD moved: the result is kept on its branch, the last line says where and how to take it, exit 2", async () => {
+  const project = sampleProject()
+  const slowPlanner: ScriptedRule = { agent: "planner", replies: [{ ...call("submit_plan", { tasks: plan.slice(0, 1) }), delayMs: 2500 }, say("Plan submitted.")] }
+  let moved = false
+  const watch = setInterval(() => {
+    if (moved || !missionFolders(project)[0]) return
+    moved = true
+    writeFileSync(path.join(project, "NOTES.md"), "my own work\n")
+    commitAll(project, "my own commit during the mission")
+  }, 20)
+  const run = await runTask(project, sumStatsScenario([slowPlanner]), ["add", "a", "sum"]).finally(() => clearInterval(watch))
+  assert.equal(run.exitCode, 2, explain(run))
+  assert.match(run.output, /SEALED but NOT LANDED: your HEAD moved during the mission\. Kept on orchestrator\/m-[^ ]+\. Take it with: git merge orchestrator\/m-/)
+  assert.equal(existsSync(path.join(project, "src", "sum.js")), false, "nothing landed")
+  const [close] = eventsOf(project, "workspace-close")
+  assert.equal(close!.landing, "branch")
 })
