@@ -23,18 +23,26 @@ export const plan = [
   { id: "C", title: "Stats module", description: "src/stats.js combines sum and product.", acceptance: ["stats([1,2,3]) gives sum 6, product 6, mean 2"], files: ["src/stats.js", "test/stats.test.js"], dependsOn: ["A", "B"] },
 ]
 
-export const write = (filePath: string, content: string, delayMs?: number): ScriptedReply => ({ tools: [{ name: "write", args: { filePath, content } }], ...(delayMs ? { delayMs } : {}) })
+export const write = (filePath: string, content: string, delayMs?: number, waitForRequest?: ScriptedReply["waitForRequest"]): ScriptedReply => ({
+  tools: [{ name: "write", args: { filePath, content } }],
+  ...(delayMs ? { delayMs } : {}),
+  ...(waitForRequest ? { waitForRequest } : {}),
+})
 export const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({ tools: [{ name, args }] })
 export const say = (text: string): ScriptedReply => ({ text })
 
-/** A worker's turn: write the files (the first one slowly, so parallel work overlaps visibly), submit, stop. */
-export function workerRule(task: string, files: Array<[string, string]>, options: { attempt?: number; delayMs?: number } = {}): ScriptedRule {
+/**
+ * A worker's turn: write the files (the first one slowly, and, with `alongside`, only once that
+ * task's worker has been heard from, so parallel work overlaps by the engine's doing), submit, stop.
+ */
+export function workerRule(task: string, files: Array<[string, string]>, options: { attempt?: number; delayMs?: number; alongside?: string } = {}): ScriptedRule {
+  const barrier = options.alongside ? { agent: "worker", task: options.alongside, timeoutMs: 30_000 } : undefined
   return {
     agent: "worker",
     task,
     ...(options.attempt ? { attempt: options.attempt } : {}),
     replies: [
-      ...files.map(([file, content], index) => write(file, content, index === 0 ? options.delayMs : undefined)),
+      ...files.map(([file, content], index) => (index === 0 ? write(file, content, options.delayMs, barrier) : write(file, content))),
       call("submit_work", { summary: `Wrote ${files.map(([file]) => file).join(", ")}; the tests pass locally.` }),
       say("Submitted."),
     ],
@@ -48,6 +56,12 @@ export const commanderRule: ScriptedRule = {
   replies: [call("run_mission", { goal }), say("The mission ended; the report lists what was done.")],
 }
 export const plannerRule: ScriptedRule = { agent: "planner", replies: [call("submit_plan", { tasks: plan }), say("Plan submitted.")] }
+
+/** A and B each hold their first write until the other's worker was heard from (at most 30 s): they overlap only if the engine ran them at once. */
+export const parallelABRules: ScriptedRule[] = [
+  workerRule("A", [["src/sum.js", sources.sum], ["test/sum.test.js", sources.sumTest]], { alongside: "B" }),
+  workerRule("B", [["src/product.js", sources.product], ["test/product.test.js", sources.productTest]], { alongside: "A" }),
+]
 
 export const workerRules: ScriptedRule[] = [
   workerRule("A", [["src/sum.js", sources.sum], ["test/sum.test.js", sources.sumTest]], { delayMs: 1200 }),

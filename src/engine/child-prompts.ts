@@ -23,6 +23,11 @@ export function planMessage(goal: string, scan: ProjectScan, verifyCommands: str
   ].join("\n")
 }
 
+/** After the model provider failed mid-plan: the session holds the mission; this asks it to go on. */
+export function planProviderRetryMessage(retry: number): string {
+  return `The model provider failed (retry ${retry}). Continue planning where you stopped, then call submit_plan.`
+}
+
 export function planReminder(): string {
   return "You have not submitted a valid plan yet. Call submit_plan now."
 }

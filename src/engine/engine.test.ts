@@ -337,3 +337,24 @@ test("resumes are bounded: a mission that keeps pausing is refused after maxResu
   const last = flakyProvider(() => true)
   await assert.rejects(resumeMission({ registry: last.registry, host: last.host, directory, rootSessionId: "ses_last" }), /resumed 10 times already/)
 })
+
+test("a planner whose provider fails is retried in the same conversation, uses no plan attempt, and the mission pauses rather than failing", async () => {
+  const registry = new MissionRegistry()
+  let planner = 0
+  const host = new FakeHost(async (request) => {
+    if (request.agent !== "planner") return cooperative([task("A")])(request, registry)
+    planner++
+    return { ok: false, error: "APIError: overloaded" }
+  })
+  const directory = project({ verify: ["true"], faults: { backoffSeconds: 0.01, pauseAfter: 3, retriesPerTask: 5 } })
+  const paused = await (await startMission({ registry, host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(paused.status, "paused", paused.endReason)
+  assert.equal(planner, 3)
+  assert.equal(paused.planAttempts, 0, "no plan attempt was spent on the provider")
+  const sessions = new Set(host.prompts.filter((prompt) => prompt.agent === "planner").map((prompt) => prompt.sessionId))
+  assert.equal(sessions.size, 1, "the same conversation goes on")
+  assert.match(host.prompts.filter((prompt) => prompt.agent === "planner").at(-1)!.text, /The model provider failed \(retry 2\)/)
+  const healthy = new MissionRegistry()
+  const resumed = await (await resumeMission({ registry: healthy, host: new FakeHost(async (request) => cooperative([task("A")])(request, healthy)), directory, rootSessionId: "ses_root_2" })).finished
+  assert.equal(resumed.status, "sealed", resumed.endReason)
+})

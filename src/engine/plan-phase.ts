@@ -1,12 +1,16 @@
+import { setTimeout as sleep } from "node:timers/promises"
 import type { PlannedTask } from "../mission/mission-event.js"
+import { retryDelayMs } from "../mission/provider-backoff.js"
 import { scanProject } from "../project/project-scan.js"
-import { planMessage, planReminder } from "./child-prompts.js"
-import { askForSubmission, openChildSession, type Engine } from "./engine.js"
+import { planMessage, planProviderRetryMessage, planReminder } from "./child-prompts.js"
+import { askForSubmission, backoffSettings, openChildSession, type Engine } from "./engine.js"
 import type { PhaseOutcome } from "./run-tasks.js"
 
 /**
  * The planner proposes; code validates (inside submit_plan, so the planner sees each problem at
- * once and can fix it in the same conversation), at most `maxPlanAttempts` plans.
+ * once and can fix it in the same conversation), at most `maxPlanAttempts` plans. A failing model
+ * provider is not the planner's fault: the same conversation goes on after a backoff, at most
+ * `faults.retriesPerTask` times, and the mission pauses once the failures reach `faults.pauseAfter`.
  */
 export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   const { mission } = engine
@@ -14,16 +18,16 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   const session = await openChildSession(engine, "planner", "Plan", directory)
   if (!session.ok) return { ok: false, error: session.error }
   const scan = scanProject(directory)
-  const outcome = await askForSubmission<PlannedTask[]>(engine, {
-    sessionId: session.value,
-    directory,
-    role: "planner",
-    kind: "plan",
-    text: planMessage(mission.state.goal, scan, mission.state.verifyCommands),
-    reminder: planReminder(),
-  })
-  if (outcome.submitted) return { ok: true }
-  if (mission.state.planAttempts >= mission.config.maxPlanAttempts)
-    return { ok: false, error: `no valid plan in ${mission.state.planAttempts} attempts: ${mission.state.planProblems.join("; ")}` }
-  return { ok: false, error: `no plan: ${outcome.reason}` }
+  let text = planMessage(mission.state.goal, scan, mission.state.verifyCommands)
+  for (let retry = 1; ; retry++) {
+    const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder() })
+    if (outcome.submitted) return { ok: true }
+    if (mission.state.planAttempts >= mission.config.maxPlanAttempts)
+      return { ok: false, error: `no valid plan in ${mission.state.planAttempts} attempts: ${mission.state.planProblems.join("; ")}` }
+    if (outcome.failure !== "provider" || mission.stopped) return { ok: false, error: `no plan: ${outcome.reason}` }
+    if (engine.pauseReason) return { ok: false, error: engine.pauseReason }
+    if (retry > mission.config.faults.retriesPerTask) return { ok: false, error: `no plan: the model provider failed ${retry} times; last: ${outcome.reason}` }
+    await sleep(retryDelayMs(engine.providerFailures, backoffSettings(engine)), undefined, { signal: mission.stopController.signal }).catch(() => undefined)
+    text = planProviderRetryMessage(retry)
+  }
 }

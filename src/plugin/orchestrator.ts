@@ -131,6 +131,9 @@ export function createOrchestrator() {
       },
 
       async "chat.params"(request) {
+        // A child conversation's time budget runs from its first model request.
+        const binding = registry.binding(request.sessionID)
+        if (binding && binding.role !== "commander") binding.mission.budgets.noteModelRequest(request.sessionID)
         const pending = failNextTurn.get(request.sessionID)
         if (!pending || request.agent !== "commander") return
         pending.failed = true

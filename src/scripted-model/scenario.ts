@@ -19,6 +19,12 @@ export const ScriptedReply = z.strictObject({
   text: z.string().optional(),
   tools: z.array(ScriptedToolCall).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
+  /**
+   * Holds the answer until a request matching `agent` (and `task`) has arrived, or `timeoutMs`
+   * passed: a barrier that makes "these ran at the same time" true or false by the engine's doing,
+   * whatever the machine's load. Applied before `delayMs`.
+   */
+  waitForRequest: z.strictObject({ agent: z.string().optional(), task: z.string().optional(), timeoutMs: z.number().int().min(1).max(600_000) }).optional(),
   error: z.strictObject({ status: z.number().int().min(400).max(599), message: z.string(), retryAfterSeconds: z.number().int().min(0).max(3600).optional() }).optional(),
   fault: z.enum(["stall", "malformed-sse", "cut-off"]).optional(),
 })

@@ -86,3 +86,27 @@ test("faults: Retry-After on an error, a stream that stalls, malformed SSE, a cu
     await server.close()
   }
 })
+
+test("waitForRequest holds an answer until the awaited request arrives, and no longer than its timeout", async () => {
+  const scenario = parseScenario({
+    rules: [
+      { when: "first", replies: [{ text: "released", waitForRequest: { task: "B", timeoutMs: 20_000 } }] },
+      { when: "alone", replies: [{ text: "timed out", waitForRequest: { task: "nobody", timeoutMs: 200 } }] },
+    ],
+    fallback: { text: "other" },
+  })
+  const server = await startScriptedModel({ scenario })
+  try {
+    let released = false
+    const first = chat(server.url, { messages: [{ role: "user", content: "first" }] }).then((reply) => ((released = true), reply))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(released, false, "held while task B has not been heard from")
+    await chat(server.url, { messages: [{ role: "user", content: "Task B · attempt 1" }] })
+    assert.match((await first).text, /released/)
+    const started = Date.now()
+    assert.match((await chat(server.url, { messages: [{ role: "user", content: "alone" }] })).text, /timed out/)
+    assert.ok(Date.now() - started >= 200)
+  } finally {
+    await server.close()
+  }
+})

@@ -98,6 +98,11 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
         usage,
       }
       requests.push(entry)
+      if (reply.waitForRequest) {
+        const { agent, task, timeoutMs } = reply.waitForRequest
+        const seen = () => requests.some((other) => other !== entry && (agent === undefined || other.agent === agent) && (task === undefined || other.task === task))
+        for (const until = Date.now() + timeoutMs; !seen() && Date.now() < until && !closing.signal.aborted; ) await sleep(20)
+      }
       if (reply.delayMs) {
         // A delay ends early when the client hangs up (an aborted request) or the server closes.
         const hungUp = new AbortController()

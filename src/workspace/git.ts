@@ -29,6 +29,22 @@ export async function gitValue(args: string[], cwd: string, env: Record<string, 
   return { ok: false, error: `git ${args[0]} failed: ${reason || "no output"}` }
 }
 
+/** git's words when another git process (an editor's, the host's own `git status`) holds the index lock. */
+const indexLocked = /index\.lock': File exists/
+
+/**
+ * `gitValue` for a step in the user's own checkout, which other git processes use too: a failure
+ * only because the index is locked is retried after a short wait, at most `tries` times in about
+ * 3 s. Anything else fails at once. Safe only for steps that change nothing when they fail.
+ */
+export async function gitValueInCheckout(args: string[], cwd: string, tries = 6, waitMs = 100): Promise<Outcome<string>> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await gitValue(args, cwd)
+    if (result.ok || attempt >= tries || !indexLocked.test(result.error)) return result
+    await new Promise((resolve) => setTimeout(resolve, waitMs * 2 ** (attempt - 1)))
+  }
+}
+
 export const emptyTreeHash = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 /** Who our own commits are by: the user's identity when git has one, else the orchestrator's. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { gitValue } from "./git.js"
+import { gitValue, gitValueInCheckout } from "./git.js"
 import { diskTree } from "./snapshot.js"
 import type { WorkspaceClosing } from "./workspace.js"
 
@@ -35,7 +35,7 @@ export async function landMission(start: LandingStart, missionHead: string): Pro
   if (!start.snapshot) {
     const commits = await gitValue(["rev-list", "--reverse", `${start.head}..${missionHead}`], start.root)
     const files = await gitValue(["diff", "--name-only", start.head, missionHead], start.root)
-    const merge = await gitValue(["merge", "--ff-only", "-q", start.branch], start.root)
+    const merge = await gitValueInCheckout(["merge", "--ff-only", "-q", start.branch], start.root)
     if (merge.ok)
       return {
         landing: "fast-forward",

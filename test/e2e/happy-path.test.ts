@@ -2,19 +2,20 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
-import { call, goal, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
+import { call, goal, parallelABRules, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { runHost } from "../../src/testing/run-host.js"
 import { explain, missionFolder, readJournalTypes, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("a three-task mission runs A and B in parallel, verifies, reviews and seals", async () => {
   const project = sampleProject()
-  const run = await runTask(project, sumStatsScenario(), goal.split(" "))
+  const run = await runTask(project, sumStatsScenario(parallelABRules), goal.split(" "))
   assert.equal(run.exitCode, 0, explain(run))
 
   // Workers wrote real files with the host's write tool; the real tests pass.
   for (const file of ["src/sum.js", "src/product.js", "src/stats.js", "test/stats.test.js"]) assert.ok(existsSync(path.join(project, file)), file)
 
-  // A and B ran at the same time: some request of each overlaps in time with one of the other.
+  // A and B ran at the same time: each one's first answer waited for the other's first request (a
+  // serial engine would let it wait 30 s alone), so some request of each overlaps one of the other.
   const workerRequests = (task: string) => run.requests.filter((r) => r.agent === "worker" && r.task === task)
   const overlap = workerRequests("A").some((a) => workerRequests("B").some((b) => a.startedAt < b.endedAt! && b.startedAt < a.endedAt!))
   assert.ok(overlap, `A and B did not overlap\n${explain(run)}`)
