@@ -1,6 +1,6 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
+import { mkdtempSync, readFileSync, renameSync, writeFileSync, mkdirSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import type { HostResult, PromptRequest } from "../host/mission-host.js"
@@ -357,4 +357,32 @@ test("a planner whose provider fails is retried in the same conversation, uses n
   const healthy = new MissionRegistry()
   const resumed = await (await resumeMission({ registry: healthy, host: new FakeHost(async (request) => cooperative([task("A")])(request, healthy)), directory, rootSessionId: "ses_root_2" })).finished
   assert.equal(resumed.status, "sealed", resumed.endReason)
+})
+
+test("an engine whose lock is taken over stops at its next heartbeat and writes nothing more to the journal", { timeout: 30_000 }, async () => {
+  const registry = new MissionRegistry()
+  let taken = false
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "worker" && !taken) {
+      taken = true
+      // Another process takes the mission over (as after a long freeze): a new owner's lock file.
+      const file = path.join(mission.folder, "lock.json")
+      writeFileSync(`${file}.new`, JSON.stringify({ pid: process.ppid, hostname: os.hostname(), token: "other", acquiredAt: new Date().toISOString() }))
+      renameSync(`${file}.new`, file)
+      while (!mission.stopped) await new Promise((resolve) => setTimeout(resolve, 50))
+      return
+    }
+    return cooperative([task("A")])(request, registry)
+  })
+  const started = await startMission({ registry, host, directory: project(), rootSessionId: "ses_root", goal: "build it" })
+  const linesAt = () => readFileSync(started.mission.journalFile, "utf8").split("\n").length
+  const state = await started.finished
+  assert.equal(state.status, "paused")
+  assert.match(state.endReason!, /the mission's lock is now held by pid \d+/)
+  const lines = linesAt()
+  assert.doesNotMatch(readFileSync(started.mission.journalFile, "utf8"), /mission-pause|mission-end/, "the journal is the new owner's")
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.equal(linesAt(), lines)
+  assert.match(readFileSync(path.join(started.mission.folder, "lock.json"), "utf8"), /"token":"other"/, "the new owner's lock stays")
 })
