@@ -62,11 +62,15 @@ export interface AgentOptions {
   workerWeb?: boolean
 }
 
+/** Host tools a worker is never offered: each costs tokens on every worker request (see docs/decisions.md). */
+export const workerUnneededTools = ["todowrite", "skill"]
+
 function rolePermission(role: RoleName, options: AgentOptions): PermissionMap {
   if (role !== "worker") return allowOnly(roleTools[role])
   // Workers keep the host's editing and shell tools; no delegation, no web unless allowed, nothing outside the project.
   const web = options.workerWeb ? [] : ["webfetch", "websearch"]
-  const denied = ["task", ...web, "question", ...allOurTools.filter((tool) => tool !== "submit_work")]
+  // Not needed for one task, and paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it).
+  const denied = ["task", ...web, "question", ...workerUnneededTools, ...allOurTools.filter((tool) => tool !== "submit_work")]
   return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), submit_work: "allow", external_directory: "deny" }
 }
 

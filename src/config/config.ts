@@ -55,6 +55,10 @@ export const OrchestratorConfig = z.strictObject({
     .strictObject({
       seconds: z.number().int().min(1).max(86_400).default(1800).describe("Time a child conversation (one worker attempt, one review, one plan) may take before it is aborted."),
       toolCalls: z.number().int().min(1).max(10_000).default(300).describe("Tool calls a child conversation may make before it is aborted."),
+      missionTokens: z.number().int().min(1).optional().describe("Tokens (input, cached or not, output and reasoning) the whole mission may spend; reached, it pauses before its next step (raise it, then /resume-mission). Unset: no cap."),
+      missionDollars: z.number().positive().optional().describe("Dollars the whole mission may spend, as the host prices the models; reached, it pauses before its next step. Unset: no cap."),
+      taskTokens: z.number().int().min(1).optional().describe("Tokens one task (its workers and reviewers, every attempt) may spend; reached, the mission pauses. Unset: no cap."),
+      taskDollars: z.number().positive().optional().describe("Dollars one task may spend; reached, the mission pauses. Unset: no cap."),
     })
     .default({ seconds: 1800, toolCalls: 300 }),
   faults: z

@@ -386,3 +386,39 @@ test("an engine whose lock is taken over stops at its next heartbeat and writes 
   assert.equal(linesAt(), lines)
   assert.match(readFileSync(path.join(started.mission.folder, "lock.json"), "utf8"), /"token":"other"/, "the new owner's lock stays")
 })
+
+test("a spend cap pauses the mission before its next step, warns at 80%, and a resume after raising it finishes without redoing work", async () => {
+  const directory = project({ verify: ["true"], concurrency: 1, budget: { missionTokens: 150 } })
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => cooperative([task("A"), task("B", ["A"]), task("C", ["B"])])(request, registry))
+  host.perPrompt = { input: 20, output: 5, cacheRead: 5, cost: 0.01 }
+  const paused = await (await startMission({ registry, host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(paused.status, "paused")
+  assert.match(paused.endReason!, /^the mission spent 1\d\d of its 150-token cap \(raise "budget\.missionTokens"/)
+  assert.ok(host.toasts.some((toast) => /^Spend warning: the mission spent 1\d\d of its 150-token cap \(\d+%\)$/.test(toast)), host.toasts.join("\n"))
+  const prompted = host.prompts.length
+  assert.ok(paused.tasks.some((item) => item.status !== "approved"), "it stopped before the end")
+  const approvedBefore = paused.tasks.filter((item) => item.status === "approved").map((item) => item.id)
+
+  // Resumed with the same cap: it pauses again at once, asking no model.
+  const again = new MissionRegistry()
+  const idle = new FakeHost(async (request) => cooperative([])(request, again))
+  assert.equal((await (await resumeMission({ registry: again, host: idle, directory, rootSessionId: "ses_root_2" })).finished).status, "paused")
+  assert.equal(idle.prompts.length, 0)
+
+  writeFileSync(path.join(directory, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"], concurrency: 1, budget: { missionTokens: 100_000 } }))
+  const healthy = new MissionRegistry()
+  const resumedHost = new FakeHost(async (request) => cooperative([])(request, healthy))
+  const resumed = await (await resumeMission({ registry: healthy, host: resumedHost, directory, rootSessionId: "ses_root_3" })).finished
+  assert.equal(resumed.status, "sealed", resumed.endReason)
+  for (const id of approvedBefore) assert.equal(resumedHost.prompts.filter((prompt) => prompt.agent === "worker" && prompt.text.includes(`Task ${id} `)).length, 0, `${id} was not redone`)
+  assert.ok(prompted > 0)
+  const report = readFileSync(path.join(path.dirname(started(resumed)), "report.md"), "utf8")
+  assert.match(report, /## Spend \(as reported by the host\)/)
+  assert.match(report, /\| worker \| \d+ \| \d+ \| 0 \| \d+ \| 0 \| 0\.\d{4} \|/)
+})
+
+/** The mission folder of a state's journal, for reading its files. */
+function started(state: { directory: string; missionId: string }): string {
+  return path.join(state.directory, ".opencode", "orchestrator", state.missionId, "journal.jsonl")
+}

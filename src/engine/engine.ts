@@ -6,6 +6,7 @@ import type { MissionRegistry } from "../mission/mission-registry.js"
 import { oneAtATime, type OneAtATime } from "../concurrency/one-at-a-time.js"
 import { shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
+import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
 export interface Engine {
@@ -75,8 +76,11 @@ export interface AskOptions {
   attempt?: number
 }
 
-/** A failure is "provider" when the child's turn ended in a host error or ran out of time: worth a wait and a retry. */
-export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; reason: string; failure?: "provider" }
+/**
+ * A failure is "provider" when the child's turn ended in a host error or ran out of time: worth a
+ * wait and a retry. "paused": nothing was asked, the mission is pausing (a spend cap, the provider).
+ */
+export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; reason: string; failure?: "provider" | "paused" }
 
 /**
  * Prompts a child and waits for its submission tool call. A child that ends its turn without
@@ -85,6 +89,8 @@ export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; 
 export async function askForSubmission<T>(engine: Engine, options: AskOptions): Promise<AskOutcome<T>> {
   const { mission, host } = engine
   const model = mission.config.roles[options.role]?.model
+  // Nothing new starts while the mission pauses, or once a spend cap is reached.
+  if (engine.pauseReason || checkSpend(engine)) return { submitted: false, reason: engine.pauseReason!, failure: "paused" }
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
   // The conversation's budget (time, and tool calls counted by the host's tool hook). Spent, the session is aborted.
@@ -109,7 +115,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   } finally {
     mission.budgets.end(options.sessionId)
     engine.live.delete(options.sessionId)
-    await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId)
+    await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
   }
 }
 
@@ -126,7 +132,21 @@ export function backoffSettings(engine: Engine) {
   return { baseSeconds: faults.backoffSeconds, pauseAfter: faults.pauseAfter }
 }
 
-async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string): Promise<void> {
+async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<void> {
   const usage = await engine.host.usage(sessionId, directory)
-  if (usage) engine.mission.record({ type: "usage-update", sessionId, role, taskId, tokens: usage.tokens, cost: usage.cost })
+  if (!usage) return
+  engine.mission.record({ type: "usage-update", sessionId, role, taskId, attempt, tokens: usage.tokens, cost: usage.cost })
+  checkSpend(engine)
+}
+
+/** Checks the spend caps: warns once at 80% (journal and toast); a reached cap sets the pause reason. Returns it. */
+export function checkSpend(engine: Engine): string | undefined {
+  const { mission, host } = engine
+  const check = checkSpendCaps(mission.state, mission.config.budget)
+  for (const warning of check.warnings) {
+    mission.record({ type: "budget-warn", ...warning })
+    host.toast(warningLine(warning), "warning")
+  }
+  if (check.reached) engine.pauseReason ??= check.reached
+  return check.reached
 }

@@ -89,7 +89,7 @@ function pauseMission(engine: Engine): MissionState {
   const { mission, host } = engine
   mission.record({ type: "mission-pause", reason: engine.pauseReason! })
   mission.writeReport()
-  host.toast(`Mission paused: the model provider kept failing. /resume-mission to go on`, "warning")
+  host.toast(`Mission paused: ${engine.pauseReason}. /resume-mission to go on`, "warning")
   return mission.state
 }
 

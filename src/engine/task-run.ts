@@ -69,6 +69,8 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     if (mission.stopped) return
     next = "findings"
     if (!work.submitted) {
+      // Pausing (a spend cap, the provider): nothing was asked; a resume starts this attempt again, uncounted.
+      if (work.failure === "paused") return
       mission.record({ type: "work-missing", taskId, attempt, reason: work.reason })
       // The model provider failed, not the worker: the same attempt again after a wait, bounded; or the mission pauses.
       if (work.failure === "provider") {
@@ -92,7 +94,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     const evidence = await engine.verify(directory)
     mission.record({ type: "verify-end", taskId, attempt, evidence })
     const review = await reviewTask(engine, taskId, attempt, work.value, directory)
-    if (mission.stopped) return
+    if (mission.stopped || (!review.submitted && engine.pauseReason)) return
     const decision = decideReview(review.submitted ? review.value.verdict : "none", review.submitted ? review.value.findings : [], evidence)
     mission.record({
       type: "review-end",

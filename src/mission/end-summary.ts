@@ -9,7 +9,7 @@ import { stopReasons } from "./mission-event.js"
 export function endSummary(state: MissionState): string {
   if (state.status === "sealed") return "sealed"
   if (state.status === "running") return "still running"
-  if (state.status === "paused") return "paused because the model provider kept failing (see the report); run /resume-mission to go on"
+  if (state.status === "paused") return "paused (the report says why); run /resume-mission to go on"
   if (state.status === "stopped") return state.endReason === stopReasons.missionStop ? stopReasons.missionStop : "stopped by the user"
   const failed = state.tasks.filter((task) => task.status === "failed")
   if (failed.length) return `task ${failed.map((task) => task.id).join(", ")} failed (see the report for the findings)`

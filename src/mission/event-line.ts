@@ -1,5 +1,6 @@
 import type { MissionEvent } from "./mission-event.js"
 import { evidenceOutcome } from "./review-policy.js"
+import { warningLine } from "../economy/spend-caps.js"
 
 /** One human line per journal event, for progress output (demo, CLI, logs). */
 export function eventLine(event: MissionEvent): string | undefined {
@@ -52,6 +53,8 @@ export function eventLine(event: MissionEvent): string | undefined {
       return `round ${event.round}: ${event.tasks.length} task(s) added from the master review`
     case "usage-update":
       return undefined
+    case "budget-warn":
+      return warningLine(event)
     case "mission-end":
       return `mission ${event.status.toUpperCase()}: ${event.reason}`
   }

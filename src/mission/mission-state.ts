@@ -1,4 +1,6 @@
 import type { RoleName } from "../config/roles.js"
+import { noSpend, spendSince, type SpendEntry } from "../economy/spend.js"
+import { warningKey } from "../economy/spend-caps.js"
 import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage, WorkspaceClosing, WorkspaceOpening } from "./mission-event.js"
 
 /** "stopped": it was in flight when the mission was stopped; neither done nor failed. */
@@ -64,6 +66,10 @@ export interface MissionState {
   verifiedHead?: { commit: string; evidence: Evidence[] }
   /** Events folded so far: the next journal line's `seq` is this plus one. */
   events: number
+  /** What each conversation spent, in order (from the sessions' running totals). */
+  spend: SpendEntry[]
+  /** Caps already warned of at 80% (`warningKey`). */
+  capWarnings: string[]
 }
 
 export function emptyUsage(): TokenUsage {
@@ -96,6 +102,8 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     usage: {},
     resumes: 0,
     events: 1,
+    spend: [],
+    capWarnings: [],
   }
 }
 
@@ -183,8 +191,17 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       if (known) throw new EventConflictError(`tasks-add of task ${JSON.stringify(known.id)}, which exists already`)
       return { ...state, round: event.round, tasks: [...state.tasks, ...event.tasks.map((task) => newTask(task, event.round))] }
     }
-    case "usage-update":
-      return { ...state, usage: { ...state.usage, [event.sessionId]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } } }
+    case "usage-update": {
+      const before = state.usage[event.sessionId]
+      const added = spendSince({ tokens: event.tokens, cost: event.cost }, before ?? noSpend())
+      return {
+        ...state,
+        usage: { ...state.usage, [event.sessionId]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } },
+        spend: [...state.spend, { role: event.role, taskId: event.taskId, attempt: event.attempt, ...added }],
+      }
+    }
+    case "budget-warn":
+      return { ...state, capWarnings: [...state.capWarnings, warningKey(event)] }
     case "mission-end":
       return { ...state, status: event.status, endReason: event.reason }
   }

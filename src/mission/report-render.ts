@@ -1,28 +1,9 @@
 import type { RoleName } from "../config/roles.js"
 import type { Evidence, TokenUsage } from "./mission-event.js"
-import { emptyUsage, type MissionState } from "./mission-state.js"
+import type { MissionState } from "./mission-state.js"
 import { evidenceOutcome, evidencePassed } from "./review-policy.js"
 import { outcomeLine } from "./mission-outcome.js"
-
-export function sumUsage(items: TokenUsage[]): TokenUsage {
-  return items.reduce(
-    (total, item) => ({
-      input: total.input + item.input,
-      output: total.output + item.output,
-      reasoning: total.reasoning + item.reasoning,
-      cacheRead: total.cacheRead + item.cacheRead,
-      cacheWrite: total.cacheWrite + item.cacheWrite,
-    }),
-    emptyUsage(),
-  )
-}
-
-/** Tokens per role, summed over every session of the mission (the host sums only one session). */
-export function usageByRole(state: MissionState): Partial<Record<RoleName, TokenUsage>> {
-  const result: Partial<Record<RoleName, TokenUsage>> = {}
-  for (const session of Object.values(state.usage)) result[session.role] = sumUsage([result[session.role] ?? emptyUsage(), session.tokens])
-  return result
-}
+import { formatDollars, formatSpend, groupSpend, sumSpend, totalTokens, type Spend } from "../economy/spend.js"
 
 function evidenceRows(evidence: Evidence[], commands: string[]): string[] {
   if (evidence.length === 0) return [commands.length ? `Not run (the mission ended before its final verification). Commands: ${commands.map((command) => `\`${command}\``).join(", ")}` : "(no verification commands)"]
@@ -56,6 +37,32 @@ function workspaceLines(state: MissionState): string[] {
     lines.push("", "| task | worktree create | prepare | merge + verify |", "| --- | --- | --- | --- |")
     for (const task of costed) lines.push(`| ${task.id} | ${task.cost.createMs} ms | ${task.cost.prepareMs} ms | ${task.cost.mergeMs} ms |`)
   }
+  return lines
+}
+
+const spendHeader = ["| input | cache read | cache write | output | reasoning | $ |", "| --- | --- | --- | --- | --- | --- |"]
+const spendCells = (spend: Spend) => {
+  const t = spend.tokens
+  return `${t.input} | ${t.cacheRead} | ${t.cacheWrite} | ${t.output} | ${t.reasoning} | ${formatDollars(spend.cost)}`
+}
+
+/** Tokens and dollars by role, by task and role, and by task attempt, with the total: every number from the host's own usage reports. */
+function spendLines(state: MissionState): string[] {
+  const total = sumSpend(state.spend)
+  const lines = ["", "## Spend (as reported by the host)", "", `Total: ${formatSpend(total)}.`, "", `| role ${spendHeader[0]}`, `| --- ${spendHeader[1]}`]
+  for (const [role, spend] of groupSpend(state.spend, (entry) => entry.role)) lines.push(`| ${role} | ${spendCells(spend)} |`)
+  lines.push(`| total | ${spendCells(total)} |`)
+  const byTask = groupSpend(state.spend, (entry) => (entry.taskId ? `${entry.taskId} | ${entry.role}` : undefined))
+  if (byTask.size) {
+    lines.push("", `| task | role ${spendHeader[0]}`, `| --- | --- ${spendHeader[1]}`)
+    for (const [key, spend] of byTask) lines.push(`| ${key} | ${spendCells(spend)} |`)
+  }
+  const byAttempt = groupSpend(state.spend, (entry) => (entry.taskId && entry.attempt ? `${entry.taskId} | ${entry.attempt}` : undefined))
+  if (byAttempt.size) {
+    lines.push("", `| task | attempt | tokens | $ |`, `| --- | --- | --- | --- |`)
+    for (const [key, spend] of byAttempt) lines.push(`| ${key} | ${totalTokens(spend)} | ${formatDollars(spend.cost)} |`)
+  }
+  lines.push("", "The commander's own turn is not included: its message is still open while the mission runs.")
   return lines
 }
 
@@ -95,12 +102,7 @@ export function renderReport(state: MissionState): string {
   lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence, state.verifyCommands))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 
-  const byRole = usageByRole(state)
-  const total = sumUsage(Object.values(byRole))
-  lines.push("", "## Tokens (as reported by the host)", "", "| role | input | output | reasoning | cache read | cache write |", "| --- | --- | --- | --- | --- | --- |")
-  for (const [role, usage] of [...Object.entries(byRole), ["total", total] as const])
-    lines.push(`| ${role} | ${usage!.input} | ${usage!.output} | ${usage!.reasoning} | ${usage!.cacheRead} | ${usage!.cacheWrite} |`)
-  lines.push("", "The commander's tokens are not included: its turn was still open when the mission ended.")
+  lines.push(...spendLines(state))
   lines.push("")
   return lines.join("\n")
 }

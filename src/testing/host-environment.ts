@@ -21,6 +21,9 @@ export function builtPluginPath(): string {
   return path.join(packageRoot, "dist", "index.js")
 }
 
+/** What the scripted model "costs", in the host's model config: dollars per million tokens. */
+export const scriptedModelPrice = { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 }
+
 /**
  * The environment that runs the real `opencode` binary isolated and offline: its own HOME and
  * XDG folders, an in-memory database, no downloads, our plugin, and the scripted model as the
@@ -55,8 +58,9 @@ export function isolatedHostEnvironment(options: { home: string; modelUrl: strin
         options: { baseURL: options.modelUrl, apiKey: "scripted" },
         // A second model, so per-role model settings can be observed in the request log.
         models: {
-          model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 } },
-          alternate: { name: "Scripted alternate", tool_call: true, limit: { context: 128000, output: 8192 } },
+          // Priced (dollars per million tokens, as a hosted model is) so that spend in dollars is exercised too.
+          model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 }, cost: scriptedModelPrice },
+          alternate: { name: "Scripted alternate", tool_call: true, limit: { context: 128000, output: 8192 }, cost: scriptedModelPrice },
         },
       },
     },

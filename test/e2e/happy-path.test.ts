@@ -32,7 +32,10 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.deepEqual(offered("master-reviewer"), ["glob", "grep", "read", "submit_verdict"])
   const worker = offered("worker")
   assert.ok(["bash", "edit", "read", "write", "submit_work"].every((tool) => worker.includes(tool)), worker.join())
-  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission"].includes(tool)), worker.join())
+  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill"].includes(tool)), worker.join())
+  // Without the skill tool, the host leaves its skills list out of the worker's system prompt too.
+  const workerSystem = JSON.stringify(run.requests.find((r) => r.agent === "worker")!.messages.filter((m) => m.role === "system"))
+  assert.doesNotMatch(workerSystem, /Skills provide specialized instructions/)
 
   const folder = missionFolder(project)
   const todo = readFileSync(path.join(folder, "TODO.md"), "utf8")
