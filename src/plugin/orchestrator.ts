@@ -12,9 +12,11 @@ import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
+import { AcceptedSubmissions } from "../context/accepted-submissions.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
+const submitTools = new Set(["submit_plan", "submit_work", "submit_review", "submit_verdict"])
 
 function safely<T>(read: () => T): T | undefined {
   try {
@@ -36,6 +38,7 @@ function projectConfig(directory: string) {
 export function createOrchestrator() {
   const registry = new MissionRegistry()
   const gate = new PromptGate()
+  const accepted = new AcceptedSubmissions()
   const finished = new Map<string, Promise<MissionState>>()
   /**
    * Root sessions whose next commander model call fails with this message instead of running.
@@ -130,6 +133,11 @@ export function createOrchestrator() {
         }
       },
 
+      async "experimental.chat.messages.transform"(_input, output) {
+        // Only our own child sessions' requests; the user's sessions are never touched.
+        for (const message of output.messages) if (registry.binding(message.info.sessionID)) accepted.restore(message.parts)
+      },
+
       async "chat.params"(request) {
         // A child conversation's time budget runs from its first model request.
         const binding = registry.binding(request.sessionID)
@@ -152,7 +160,17 @@ export function createOrchestrator() {
         if (refusal) throw new Error(refusal)
       },
 
-      async "tool.execute.after"(call) {
+      async "tool.execute.after"(call, output) {
+        // A child whose submission was taken has nothing left to do: its turn ends here, without the
+        // closing model request the host would make to show it the tool's result ("Stop now.").
+        if (submitTools.has(call.tool)) {
+          const binding = registry.binding(call.sessionID)
+          const directory = binding?.mission.sessionDirectory(call.sessionID)
+          if (!binding || !directory || !binding.mission.slotSpent(call.sessionID)) return
+          accepted.remember(call.callID, output.output)
+          await host.abort(call.sessionID, directory)
+          return
+        }
         if (!fileWritingTools.has(call.tool)) return
         const binding = registry.binding(call.sessionID)
         const file = (call.args as { filePath?: unknown } | undefined)?.filePath
