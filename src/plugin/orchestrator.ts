@@ -12,11 +12,11 @@ import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
-import { AcceptedSubmissions } from "../context/accepted-submissions.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
-const submitTools = new Set(["submit_plan", "submit_work", "submit_review", "submit_verdict"])
+/** How a child's turn ends once its submission is taken (shown in its session, not to the user). */
+export const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
 
 function safely<T>(read: () => T): T | undefined {
   try {
@@ -38,7 +38,6 @@ function projectConfig(directory: string) {
 export function createOrchestrator() {
   const registry = new MissionRegistry()
   const gate = new PromptGate()
-  const accepted = new AcceptedSubmissions()
   const finished = new Map<string, Promise<MissionState>>()
   /**
    * Root sessions whose next commander model call fails with this message instead of running.
@@ -133,15 +132,16 @@ export function createOrchestrator() {
         }
       },
 
-      async "experimental.chat.messages.transform"(_input, output) {
-        // Only our own child sessions' requests; the user's sessions are never touched.
-        for (const message of output.messages) if (registry.binding(message.info.sessionID)) accepted.restore(message.parts)
-      },
-
       async "chat.params"(request) {
-        // A child conversation's time budget runs from its first model request.
         const binding = registry.binding(request.sessionID)
-        if (binding && binding.role !== "commander") binding.mission.budgets.noteModelRequest(request.sessionID)
+        if (binding && binding.role !== "commander") {
+          // A child whose submission was taken has nothing left to do: the closing request that would
+          // show it the tool's result is not sent (a throw here ends the turn before any request; the
+          // submitting step was recorded in full, its usage too). Code's words only: no retry.
+          if (binding.mission.slotSpent(request.sessionID)) throw new Error(submissionTakenMessage)
+          // A child conversation's time budget runs from its first model request.
+          binding.mission.budgets.noteModelRequest(request.sessionID)
+        }
         const pending = failNextTurn.get(request.sessionID)
         if (!pending || request.agent !== "commander") return
         pending.failed = true
@@ -160,17 +160,7 @@ export function createOrchestrator() {
         if (refusal) throw new Error(refusal)
       },
 
-      async "tool.execute.after"(call, output) {
-        // A child whose submission was taken has nothing left to do: its turn ends here, without the
-        // closing model request the host would make to show it the tool's result ("Stop now.").
-        if (submitTools.has(call.tool)) {
-          const binding = registry.binding(call.sessionID)
-          const directory = binding?.mission.sessionDirectory(call.sessionID)
-          if (!binding || !directory || !binding.mission.slotSpent(call.sessionID)) return
-          accepted.remember(call.callID, output.output)
-          await host.abort(call.sessionID, directory)
-          return
-        }
+      async "tool.execute.after"(call) {
         if (!fileWritingTools.has(call.tool)) return
         const binding = registry.binding(call.sessionID)
         const file = (call.args as { filePath?: unknown } | undefined)?.filePath

@@ -26,8 +26,11 @@ test("a worker's destructive commands and writes outside its worktree are refuse
   const run = await runTask(project, sumStatsScenario([onlyA, reckless]), ["add", "a", "sum"])
   assert.equal(run.exitCode, 0, explain(run))
   const workerRequests = run.requests.filter((request) => request.agent === "worker")
-  const toolResults = workerRequests.at(-1)!.messages.filter((message) => message.role === "tool").map(messageText)
-  assert.equal(toolResults.length, 7, toolResults.join("\n---\n"))
+  // The last request is the one that submits (the turn ends there, with no closing request): it holds every earlier result.
+  const last = workerRequests.at(-1)!
+  assert.deepEqual(last.replyTools.map((tool) => tool.name), ["submit_work"])
+  const toolResults = last.messages.filter((message) => message.role === "tool").map(messageText)
+  assert.equal(toolResults.length, 6, toolResults.join("\n---\n"))
   assert.match(toolResults[0]!, /command guard: git push --force/)
   assert.match(toolResults[1]!, /command guard: piping a download into a shell/)
   assert.match(toolResults[2]!, /command guard: recursive rm of \.git/)

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
 import { call, goal, parallelABRules, plan, say, sumStatsScenario } from "../../src/demo/sum-stats-scenario.js"
 import { runHost } from "../../src/testing/run-host.js"
-import { explain, missionFolder, readJournalTypes, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
+import { explain, journalOf, missionFolder, readJournalTypes, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("a three-task mission runs A and B in parallel, verifies, reviews and seals", async () => {
   const project = sampleProject()
@@ -45,6 +45,14 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.match(report, /\*\*SEALED\*\*/)
   assert.match(report, /`npm test`: exit 0/)
   assert.match(report, /\| worker \| [1-9]\d* \|/, "worker tokens are reported")
+  // Every child request is counted: the journal's spend is exactly what the model reported, request by request.
+  const totals = new Map<string, number>()
+  for (const entry of journalOf(project)) if (entry.type === "usage-update") totals.set(entry.sessionId, entry.tokens.input)
+  const reported = run.requests.filter((r) => r.agent !== "title" && r.agent !== "commander").reduce((sum, r) => sum + r.usage.prompt_tokens, 0)
+  assert.equal([...totals.values()].reduce((sum, value) => sum + value, 0), reported)
+  // A child's turn ends with its submission: no request after a submit call in the same attempt.
+  for (const request of run.requests.filter((r) => r.agent !== "commander" && r.agent !== "title"))
+    assert.ok(!request.messages.at(-1)?.content || !/stop now/i.test(JSON.stringify(request.messages.at(-1)!.content)), `request ${request.index} only closes a turn`)
   const types = readJournalTypes(project)
   assert.deepEqual(types.filter((t) => t === "task-approve").length, 3)
   assert.deepEqual(types.slice(-2), ["mission-end", "workspace-close"], "the end is decided, then the result lands")
