@@ -52,10 +52,11 @@ test("a cooperative mission seals and its report is posted when nobody follows i
   assert.deepEqual(host.toasts.map((toast) => toast.replace(/m-\S+/, "m-…")), [
     "Mission m-… started",
     "Not isolated: the project is not a git repository. Tasks write into your checkout directly.",
+    // The planner's usage is read once its conversation ends, after the plan was accepted; 11 tokens a prompt.
     "plan accepted: A, B (after A)",
-    "task A: approved",
-    "task B: approved",
-    "master review (round 1): approve",
+    "task A: approved · 33 tokens · $0.0000",
+    "task B: approved · 55 tokens · $0.0000",
+    "master review (round 1): approve · 66 tokens · $0.0000",
     "Mission m-… SEALED: the tasks worked in your checkout directly; files: none.",
   ])
 })

@@ -11,6 +11,7 @@ import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import { createEngine } from "./engine.js"
 import { outcomeLine } from "../mission/mission-outcome.js"
 import { isolationWarning } from "../mission/todo-render.js"
+import { formatSpend, sumSpend } from "../economy/spend.js"
 import { runMission } from "./run-mission.js"
 
 /** Why a mission did not start. Its message is shown to the user as is. */
@@ -94,10 +95,11 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
 export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory">, lock: MissionLock): StartedMission {
   request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
-  mission.onChange((_state, event) => {
+  mission.onChange((state, event) => {
     const variant = milestoneToasts[event.type]
     const line = variant && eventLine(event)
-    if (variant && line) request.host.toast(line, variant)
+    // With the spend so far, once there is any: the TUI has no other live view of it.
+    if (variant && line) request.host.toast(state.spend.length ? `${line} · ${formatSpend(sumSpend(state.spend))}` : line, variant)
   })
   const engine = createEngine(mission, request.host, request.registry)
   const finished = runMission(engine)
