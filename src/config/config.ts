@@ -173,7 +173,8 @@ function readRegularFile(file: string, shownAs: string): string | undefined {
     const stat = fstatSync(fd)
     if (!stat.isFile()) throw new ConfigError(shownAs, ["is not a regular file"])
     if (stat.size > maxConfigBytes) throw new ConfigError(shownAs, [`is larger than ${maxConfigBytes / 1024} KiB`])
-    const buffer = Buffer.alloc(maxConfigBytes + 1)
+    // Sized from fstat; one byte more tells a file that grew past the cap since.
+    const buffer = Buffer.alloc(Math.min(stat.size, maxConfigBytes) + 1)
     let length = 0
     for (let read = 1; read > 0 && length <= maxConfigBytes; length += read) read = readSync(fd, buffer, length, buffer.length - length, null)
     if (length > maxConfigBytes) throw new ConfigError(shownAs, [`is larger than ${maxConfigBytes / 1024} KiB`])

@@ -1,5 +1,5 @@
 import type { MissionState } from "../mission/mission-state.js"
-import { sumSpend, totalTokens, formatDollars, type Spend } from "./spend.js"
+import { formatDollars, missionSpend, sumSpend, totalTokens, type Spend } from "./spend.js"
 
 /** The caps of `budget` in orchestrator.json; unset: no cap. */
 export interface SpendCaps {
@@ -54,7 +54,7 @@ export function checkSpendCaps(state: MissionState, caps: SpendCaps): CapCheck {
       else if (spent >= limit * warnAtShare && !state.capWarnings.includes(warningKey({ cap, taskId }))) warnings.push({ cap, taskId, spent, limit })
     }
   }
-  check(sumSpend(state.spend), "missionTokens", "missionDollars")
+  check(missionSpend(state), "missionTokens", "missionDollars")
   if (caps.taskTokens !== undefined || caps.taskDollars !== undefined)
     for (const task of state.tasks) check(sumSpend(state.spend.filter((entry) => entry.taskId === task.id)), "taskTokens", "taskDollars", task.id)
   return { reached, warnings }

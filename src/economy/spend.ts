@@ -67,6 +67,16 @@ export function groupSpend(entries: SpendEntry[], key: (entry: SpendEntry) => st
   return groups
 }
 
+/** Everything a mission spent so far. */
+export function missionSpend(state: { spend: SpendEntry[] }): Spend {
+  return sumSpend(state.spend)
+}
+
+/** " · 12.3k tokens · $0.0421" once anything was spent, else nothing: the tail of progress lines and toasts. */
+export function spentSoFar(state: { spend: SpendEntry[] }): string {
+  return state.spend.length ? ` · ${formatSpend(missionSpend(state))}` : ""
+}
+
 /** "12.3k tokens · $0.0421": short, for titles and toasts. */
 export function formatSpend(spend: Spend): string {
   const tokens = totalTokens(spend)

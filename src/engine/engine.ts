@@ -4,7 +4,8 @@ import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import { oneAtATime, type OneAtATime } from "../concurrency/one-at-a-time.js"
-import { shouldPause } from "../mission/provider-backoff.js"
+import { setTimeout as sleep } from "node:timers/promises"
+import { retryDelayMs, shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
 import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 
@@ -127,7 +128,13 @@ function providerFailure(engine: Engine, reason: string, provider: boolean): Ask
   return { submitted: false, reason, failure: "provider" }
 }
 
-export function backoffSettings(engine: Engine) {
+/** The wait before retrying after a provider failure (longer per consecutive failure); ends early at a stop. */
+export function waitBeforeRetry(engine: Engine): Promise<void> {
+  const delay = retryDelayMs(engine.providerFailures, backoffSettings(engine))
+  return sleep(delay, undefined, { signal: engine.mission.stopController.signal }).catch(() => undefined)
+}
+
+function backoffSettings(engine: Engine) {
   const faults = engine.mission.config.faults
   return { baseSeconds: faults.backoffSeconds, pauseAfter: faults.pauseAfter }
 }

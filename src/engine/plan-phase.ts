@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises"
 import type { PlannedTask } from "../mission/mission-event.js"
-import { retryDelayMs } from "../mission/provider-backoff.js"
 import { scanProject } from "../project/project-scan.js"
 import { planMessage, planProviderRetryMessage, planReminder } from "./child-prompts.js"
-import { askForSubmission, backoffSettings, openChildSession, type Engine } from "./engine.js"
+import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import type { PhaseOutcome } from "./run-tasks.js"
 
 /**
@@ -27,7 +25,7 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
     if (outcome.failure !== "provider" || mission.stopped) return { ok: false, error: `no plan: ${outcome.reason}` }
     if (engine.pauseReason) return { ok: false, error: engine.pauseReason }
     if (retry > mission.config.faults.retriesPerTask) return { ok: false, error: `no plan: the model provider failed ${retry} times; last: ${outcome.reason}` }
-    await sleep(retryDelayMs(engine.providerFailures, backoffSettings(engine)), undefined, { signal: mission.stopController.signal }).catch(() => undefined)
+    await waitBeforeRetry(engine)
     text = planProviderRetryMessage(retry)
   }
 }

@@ -4,7 +4,7 @@ import { loadConfig } from "../config/config.js"
 import { loadJournal, unfinishedMissions } from "../store/mission-files.js"
 import { acquireMissionLock } from "../store/mission-lock.js"
 import { Mission, missionsFolder } from "../mission/mission.js"
-import type { MissionState } from "../mission/mission-state.js"
+import { inFlight, type MissionState } from "../mission/mission-state.js"
 import { gitValue } from "../workspace/git.js"
 import { reopenWorkspace } from "../workspace/open-workspace.js"
 import { SharedWorkspace, type Workspace } from "../workspace/workspace.js"
@@ -122,7 +122,7 @@ async function settleInterrupted(mission: Mission, workspace: Workspace, paused:
         continue
       }
     }
-    if (task.status !== "working" && task.status !== "reviewing" && task.status !== "merging") continue
+    if (!inFlight(task)) continue
     if (paused) mission.record({ type: "task-resume", taskId: task.id, reason: "paused for the model provider; it goes on", attemptCounted: false })
     else if (task.attempts >= mission.config.maxReviewRounds) mission.record({ type: "task-fail", taskId: task.id, reason: `${interrupted.split(";")[0]} in its last attempt` })
     else mission.record({ type: "task-resume", taskId: task.id, reason: interrupted, attemptCounted: true })

@@ -1,5 +1,5 @@
 import type { MissionStatus } from "../mission/mission-event.js"
-import type { MissionState } from "../mission/mission-state.js"
+import { inFlight, type MissionState } from "../mission/mission-state.js"
 import type { Mission } from "../mission/mission.js"
 import { missionOutcome, outcomeLine } from "../mission/mission-outcome.js"
 import type { Engine } from "./engine.js"
@@ -99,7 +99,7 @@ async function endMission(engine: Engine, status: Exclude<MissionStatus, "runnin
   // Tasks in flight at a stop are named as stopped, not left "working".
   if (status === "stopped")
     for (const task of mission.state.tasks)
-      if (task.status === "working" || task.status === "reviewing" || task.status === "merging") mission.record({ type: "task-stop", taskId: task.id, reason })
+      if (inFlight(task)) mission.record({ type: "task-stop", taskId: task.id, reason })
   // The decision first: a crash after it leaves only the cleanup for a resume to finish.
   mission.record({ type: "mission-end", status, reason })
   await closeWorkspace(mission)

@@ -11,7 +11,7 @@ import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import { createEngine } from "./engine.js"
 import { outcomeLine } from "../mission/mission-outcome.js"
 import { isolationWarning } from "../mission/todo-render.js"
-import { formatSpend, sumSpend } from "../economy/spend.js"
+import { spentSoFar } from "../economy/spend.js"
 import { runMission } from "./run-mission.js"
 
 /** Why a mission did not start. Its message is shown to the user as is. */
@@ -44,10 +44,6 @@ export interface StartedMission {
 }
 
 /**
- * Validates everything a mission needs before anything is written (goal, config, verification
- * commands), then starts its engine. Throws ConfigError or MissionStartError; starts nothing then.
- */
-/**
  * The mission text as the user meant it: `opencode run` hands a quoted argument over with its
  * quotes (`"   "`), so surrounding quotes are taken off. Blank unless it has a letter or a digit.
  */
@@ -57,6 +53,10 @@ export function missionGoal(text: string): string {
   return /[\p{L}\p{N}]/u.test(goal) ? goal : ""
 }
 
+/**
+ * Validates everything a mission needs before anything is written (goal, config, verification
+ * commands), then starts its engine. Throws ConfigError or MissionStartError; starts nothing then.
+ */
 export async function startMission(request: StartRequest): Promise<StartedMission> {
   const goal = missionGoal(request.goal)
   if (!goal) throw new MissionStartError("No mission given. Usage: /task <what to build>, e.g. /task add a sum function with tests")
@@ -99,7 +99,7 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
     const variant = milestoneToasts[event.type]
     const line = variant && eventLine(event)
     // With the spend so far, once there is any: the TUI has no other live view of it.
-    if (variant && line) request.host.toast(state.spend.length ? `${line} · ${formatSpend(sumSpend(state.spend))}` : line, variant)
+    if (variant && line) request.host.toast(`${line}${spentSoFar(state)}`, variant)
   })
   const engine = createEngine(mission, request.host, request.registry)
   const finished = runMission(engine)

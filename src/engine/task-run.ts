@@ -1,11 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises"
 import type { Verdict } from "../mission/mission.js"
 import type { TaskState } from "../mission/mission-state.js"
 import { decideReview, nextStepAfterReject } from "../mission/review-policy.js"
 import type { TaskTree } from "../workspace/workspace.js"
 import { attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
-import { retryDelayMs } from "../mission/provider-backoff.js"
-import { askForSubmission, backoffSettings, openChildSession, type Engine } from "./engine.js"
+import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
@@ -77,7 +75,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
         if (engine.pauseReason) return
         if (++providerRetries > mission.config.faults.retriesPerTask)
           return mission.record({ type: "task-fail", taskId, reason: `the model provider failed ${providerRetries} times on this task; last: ${work.reason}` })
-        await sleep(retryDelayMs(engine.providerFailures, backoffSettings(engine)), undefined, { signal: mission.stopController.signal }).catch(() => undefined)
+        await waitBeforeRetry(engine)
         next = "provider"
         attempt--
         continue

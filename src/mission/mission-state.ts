@@ -6,6 +6,11 @@ import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, Token
 /** "stopped": it was in flight when the mission was stopped; neither done nor failed. */
 export type TaskStatus = "pending" | "working" | "reviewing" | "merging" | "approved" | "failed" | "stopped"
 
+/** A task with an attempt under way: its worker, review or merge had started and not ended. */
+export function inFlight(task: Pick<TaskState, "status">): boolean {
+  return task.status === "working" || task.status === "reviewing" || task.status === "merging"
+}
+
 /** An event that does not fit the state it is applied to (a replayed start or plan, an unknown task). Never applied. */
 export class EventConflictError extends Error {
   readonly name = "EventConflictError"

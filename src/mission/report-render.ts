@@ -3,7 +3,7 @@ import type { Evidence, TokenUsage } from "./mission-event.js"
 import type { MissionState } from "./mission-state.js"
 import { evidenceOutcome, evidencePassed } from "./review-policy.js"
 import { outcomeLine } from "./mission-outcome.js"
-import { formatDollars, formatSpend, groupSpend, sumSpend, totalTokens, type Spend } from "../economy/spend.js"
+import { formatDollars, formatSpend, groupSpend, missionSpend, totalTokens, type Spend } from "../economy/spend.js"
 
 function evidenceRows(evidence: Evidence[], commands: string[]): string[] {
   if (evidence.length === 0) return [commands.length ? `Not run (the mission ended before its final verification). Commands: ${commands.map((command) => `\`${command}\``).join(", ")}` : "(no verification commands)"]
@@ -48,7 +48,7 @@ const spendCells = (spend: Spend) => {
 
 /** Tokens and dollars by role, by task and role, and by task attempt, with the total: every number from the host's own usage reports. */
 function spendLines(state: MissionState): string[] {
-  const total = sumSpend(state.spend)
+  const total = missionSpend(state)
   const lines = ["", "## Spend (as reported by the host)", "", `Total: ${formatSpend(total)}.`, "", `| role ${spendHeader[0]}`, `| --- ${spendHeader[1]}`]
   for (const [role, spend] of groupSpend(state.spend, (entry) => entry.role)) lines.push(`| ${role} | ${spendCells(spend)} |`)
   lines.push(`| total | ${spendCells(total)} |`)

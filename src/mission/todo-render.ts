@@ -1,5 +1,5 @@
 import type { MissionState, TaskState } from "./mission-state.js"
-import { formatSpend, sumSpend } from "../economy/spend.js"
+import { spentSoFar } from "../economy/spend.js"
 
 const box: Record<TaskState["status"], string> = {
   pending: "[ ]",
@@ -55,7 +55,7 @@ export function progressLine(state: MissionState): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
   // Said from the start, not only in the report: the tasks write into the user's checkout.
   const shared = state.workspace?.mode === "shared" ? `NOT ISOLATED (${state.workspace.reason ?? "shared tree"}) · ` : ""
-  const spent = state.spend.length ? ` · ${formatSpend(sumSpend(state.spend))}` : ""
+  const spent = spentSoFar(state)
   if (state.status !== "running") return `${shared}mission ${state.status} · ${approved}/${state.tasks.length} tasks approved${spent}`
   if (state.tasks.length === 0) return `${shared}planning${spent}`
   return `${shared}round ${state.round} · ${approved}/${state.tasks.length} tasks approved${spent}`

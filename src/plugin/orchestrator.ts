@@ -16,7 +16,7 @@ import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } f
 
 const fileWritingTools = new Set(["write", "edit"])
 /** How a child's turn ends once its submission is taken (shown in its session, not to the user). */
-export const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
+const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
 
 function safely<T>(read: () => T): T | undefined {
   try {

@@ -27,12 +27,12 @@ export function loadJournal(folder: string): LoadedJournal {
   return { state, warnings }
 }
 
-/** The mission ids of a project, newest first (ids sort by start time). */
+/** The mission folders of a project, newest first (ids sort by start time); one without a journal reads as no mission. */
 export function missionIds(projectDirectory: string): string[] {
   const root = path.join(projectDirectory, missionsFolder)
   if (!existsSync(root)) return []
   return readdirSync(root)
-    .filter((name) => name.startsWith("m-") && existsSync(path.join(root, name, "journal.jsonl")))
+    .filter((name) => name.startsWith("m-"))
     .sort()
     .reverse()
 }
