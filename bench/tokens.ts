@@ -92,5 +92,10 @@ for (const mission of [demo, twelveTasks()]) {
     const worker = first("worker")
     const build = single.log[0]
     console.log(`| first request: commander ${commander ? requestTokens(commander) : "-"}, worker ${worker ? requestTokens(worker) : "-"}, bare build agent ${build ? requestTokens(build) : "-"} tokens | | | | |`)
+    if (worker) {
+      const system = countTokens(JSON.stringify(worker.messages.filter((message) => message.role === "system")))
+      const tools = (JSON.parse(worker.toolsJson) as Array<{ function: { name: string } }>).map((tool) => `${tool.function.name} ${countTokens(JSON.stringify(tool))}`)
+      console.log(`| worker's first request: system prompt ${system}, tool schemas ${countTokens(worker.toolsJson)} (${tools.join(", ")}) | | | | |`)
+    }
   }
 }
