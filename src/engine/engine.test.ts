@@ -423,3 +423,13 @@ test("a spend cap pauses the mission before its next step, warns at 80%, and a r
 function started(state: { directory: string; missionId: string }): string {
   return path.join(state.directory, ".opencode", "orchestrator", state.missionId, "journal.jsonl")
 }
+
+test("a planner's provider retries are bounded: past retriesPerTask the mission fails with the reason, without pausing", async () => {
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async () => ({ ok: false, error: "APIError: overloaded" }))
+  const directory = project({ verify: ["true"], faults: { backoffSeconds: 0, pauseAfter: 50, retriesPerTask: 1 } })
+  const state = await (await startMission({ registry, host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(state.status, "failed")
+  assert.match(state.endReason!, /^no plan: the model provider failed 2 times; last: the planner session failed: APIError: overloaded/)
+  assert.equal(host.prompts.filter((prompt) => prompt.agent === "planner").length, 2)
+})
