@@ -48,8 +48,18 @@ export async function resetWorktree(directory: string, commit: string, prepared:
   return clean.ok ? { ok: true, value: undefined } : clean
 }
 
+/**
+ * Removes a worktree (and `branch`, if named), also one a killed `git worktree add` left half made:
+ * still locked "initializing", its folder without `.git`. git will neither remove nor prune that
+ * one, and its branch counts as checked out, so the folder is deleted and the entry unlocked and pruned.
+ */
 export async function removeWorktree(repo: string, directory: string, branch?: string): Promise<void> {
-  await gitValue(["worktree", "remove", "--force", "--force", directory], repo)
+  const removed = await gitValue(["worktree", "remove", "--force", "--force", directory], repo)
+  if (!removed.ok) {
+    rmSync(directory, { recursive: true, force: true })
+    await gitValue(["worktree", "unlock", directory], repo)
+    await gitValue(["worktree", "prune"], repo)
+  }
   if (branch) await gitValue(["branch", "-D", "-q", branch], repo)
 }
 
@@ -57,7 +67,7 @@ export async function removeWorktree(repo: string, directory: string, branch?: s
 export async function discardMissionBranch(repo: string, missionId: string): Promise<void> {
   const folder = await missionWorktreesFolder(repo, missionId)
   if (!folder.ok) return
-  await gitValue(["worktree", "remove", "--force", "--force", path.join(folder.value, "mission")], repo)
+  await removeWorktree(repo, path.join(folder.value, "mission"))
   rmSync(folder.value, { recursive: true, force: true })
   await gitValue(["worktree", "prune"], repo)
   await gitValue(["branch", "-D", "-q", missionBranchName(missionId)], repo)

@@ -1,7 +1,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { WorktreeWorkspace, type WorktreeSettings } from "./worktree-workspace.js"
@@ -98,4 +98,23 @@ test("opening refuses an existing mission branch and leaves nothing behind", asy
   assert.equal(opened.ok, false)
   assert.match(opened.ok ? "" : opened.error, /cannot create the mission worktree: git worktree failed: .*already exists/)
   assert.equal(git(root, "worktree", "list").split("\n").length, 1)
+})
+
+test("reopened after a kill inside `git worktree add` (entry locked, folder without .git): the task's worktree is made again", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const task = await workspace.openTask("A")
+  assert.ok(task.ok)
+  // What a SIGKILL between git's steps leaves: the entry still locked "initializing", the folder half made.
+  const entries = path.join(git(root, "rev-parse", "--path-format=absolute", "--git-common-dir"), "worktrees")
+  const entry = readdirSync(entries).find((name) => readFileSync(path.join(entries, name, "gitdir"), "utf8").startsWith(task.value.directory))!
+  writeFileSync(path.join(entries, entry, "locked"), "initializing")
+  rmSync(path.join(task.value.directory, ".git"))
+  const reopened = await WorktreeWorkspace.reopen(root, "m-test", workspace.opening, [], settings())
+  assert.ok(reopened.ok, reopened.ok ? "" : reopened.error)
+  const again = await reopened.value.openTask("A")
+  assert.ok(again.ok, again.ok ? "" : again.error)
+  await reopened.value.close(false)
+  assert.equal(git(root, "worktree", "list").split("\n").length, 1, git(root, "worktree", "list"))
+  assert.equal(git(root, "branch", "--format=%(refname:short)"), "main")
 })

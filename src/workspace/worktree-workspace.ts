@@ -118,9 +118,8 @@ export class WorktreeWorkspace implements Workspace {
     if (!tip.ok) return { ok: false, error: `the mission branch ${branch} is gone` }
     await gitValue(["worktree", "prune"], root)
     if (!(await verifyWorktree(root, missionTop, branch, tip.value)).ok) {
-      await gitValue(["worktree", "remove", "--force", "--force", missionTop], root)
+      await removeWorktree(root, missionTop)
       rmSync(missionTop, { recursive: true, force: true })
-      await gitValue(["worktree", "prune"], root)
       const added = await gitValue(["worktree", "add", "-q", missionTop, branch], root)
       if (!added.ok) return { ok: false, error: `cannot make the mission worktree again: ${added.error}` }
     }
