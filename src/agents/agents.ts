@@ -15,20 +15,20 @@ export interface AgentDefinition {
 
 /** Each role's own tools; every role is denied the others'. */
 export const roleTools: Record<RoleName, string[]> = {
-  commander: ["run_mission", "mission_status", "mission_stop"],
+  commander: ["run_mission", "mission_status", "mission_stop", "mission_amend"],
   planner: ["submit_plan"],
-  worker: ["submit_work"],
-  reviewer: ["submit_review"],
-  "master-reviewer": ["submit_verdict"],
+  worker: ["submit_work", "memory_read"],
+  reviewer: ["submit_review", "memory_read"],
+  "master-reviewer": ["submit_verdict", "memory_read"],
 }
 
-export const allOurTools = Object.values(roleTools).flat()
+export const allOurTools = [...new Set(Object.values(roleTools).flat())]
 const subagentRoles = roleNames.filter((role) => role !== "commander")
 const readTools = ["read", "glob", "grep"]
 
 /**
  * The user's top-level permission with our tools and subagents denied by default, so the user's
- * own agents are not offered them (our seven tools cost 742 tokens, o200k, on every request). Only
+ * own agents are not offered them (our tools cost about 740 tokens, o200k, on every request). Only
  * keys for our names are added, and only where the user has not set them; a plain string
  * permission becomes its equal object.
  */
@@ -70,8 +70,9 @@ function rolePermission(role: RoleName, options: AgentOptions): PermissionMap {
   // Workers keep the host's editing and shell tools; no delegation, no web unless allowed, nothing outside the project.
   const web = options.workerWeb ? [] : ["webfetch", "websearch"]
   // Not needed for one task, and paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it).
-  const denied = ["task", ...web, "question", ...workerUnneededTools, ...allOurTools.filter((tool) => tool !== "submit_work")]
-  return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), submit_work: "allow", external_directory: "deny" }
+  const own = roleTools.worker
+  const denied = ["task", ...web, "question", ...workerUnneededTools, ...allOurTools.filter((tool) => !own.includes(tool))]
+  return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), ...Object.fromEntries(own.map((tool) => [tool, "allow" as const])), external_directory: "deny" }
 }
 
 const descriptions: Record<RoleName, string> = {

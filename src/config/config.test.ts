@@ -31,6 +31,7 @@ test("empty config gives the documented defaults", () => {
       budget: { seconds: 1800, toolCalls: 300 },
       faults: { backoffSeconds: 2, retriesPerTask: 3, pauseAfter: 4 },
       worktrees: { enabled: true, includeUncommitted: true, link: ["node_modules"], copy: [".env"], setup: [], land: "auto", keep: false },
+      context: { alpha: 0.8, budgets: { planner: 16_000, worker: 32_000, reviewer: 24_000, "master-reviewer": 24_000 } },
     },
   )
 })

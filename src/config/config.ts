@@ -38,6 +38,21 @@ const Worktrees = z.strictObject({
   keep: z.boolean().default(false).describe("Keep worktrees and task branches after the mission (for inspection)."),
 })
 
+const roleBudget = (role: string, tokens: number) =>
+  z.number().int().min(4000).max(1_000_000).default(tokens).describe(`Input tokens one ${role} request may carry: the prompt the engine builds fits it, and older tool outputs are shortened to keep the conversation within it.`)
+
+const Context = z.strictObject({
+  alpha: z.number().min(0).max(0.99).default(0.8).describe("Memory smoothing: at every mission step an item's weight becomes alpha·weight + (1−alpha)·(1 if it was used again, else 0). Core items never decay."),
+  budgets: z
+    .strictObject({
+      planner: roleBudget("planner", 16_000),
+      worker: roleBudget("worker", 32_000),
+      reviewer: roleBudget("reviewer", 24_000),
+      "master-reviewer": roleBudget("master reviewer", 24_000),
+    })
+    .default({ planner: 16_000, worker: 32_000, reviewer: 24_000, "master-reviewer": 24_000 }),
+})
+
 export const OrchestratorConfig = z.strictObject({
   $schema: z.string().optional(),
   verify: z
@@ -69,6 +84,7 @@ export const OrchestratorConfig = z.strictObject({
     })
     .default({ backoffSeconds: 2, retriesPerTask: 3, pauseAfter: 4 }),
   worktrees: Worktrees.default(Worktrees.parse({})),
+  context: Context.default(Context.parse({})),
   roles: z.strictObject(Object.fromEntries(roleNames.map((role) => [role, RoleSettings.optional()]))).default({}),
 })
 export type OrchestratorConfig = z.infer<typeof OrchestratorConfig> & {

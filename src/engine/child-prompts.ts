@@ -80,7 +80,8 @@ function evidenceBlock(evidence: Evidence[]): string {
   return evidence.map((item) => describeEvidence(item)).join("\n\n")
 }
 
-export function reviewMessage(task: TaskState, attempt: number, summary: string, diff: string, evidence: Evidence[]): string {
+/** `memory`: what the mission knows that concerns the task (context/context-builder.ts), or "". */
+export function reviewMessage(task: TaskState, attempt: number, summary: string, diff: string, evidence: Evidence[], memory = ""): string {
   return [
     taskHeader(task.id, attempt),
     `Title: ${task.title}`,
@@ -89,21 +90,25 @@ export function reviewMessage(task: TaskState, attempt: number, summary: string,
     `Worker's summary: ${summary}`,
     `Evidence (run by the orchestrator):\n${evidenceBlock(evidence)}`,
     `Diff:\n${diff}`,
+    memory,
     "Call submit_review.",
   ]
     .filter(Boolean)
     .join("\n\n")
 }
 
-export function verdictMessage(state: MissionState, diff: string, evidence: Evidence[]): string {
+export function verdictMessage(state: MissionState, diff: string, evidence: Evidence[], memory = ""): string {
   return [
     `Mission round ${state.round}`,
     `Goal: ${state.goal}`,
     `Tasks (all approved):\n${bullet(state.tasks.map((task) => `${task.id}: ${task.title}`))}`,
     `Evidence (run by the orchestrator on the whole project):\n${evidenceBlock(evidence)}`,
     `Diff:\n${diff}`,
+    memory,
     "Call submit_verdict.",
-  ].join("\n\n")
+  ]
+    .filter(Boolean)
+    .join("\n\n")
 }
 
 export function verdictReminder(kind: "review" | "verdict"): string {

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { retryDelayMs, shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
 import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
+import { tokenCounter, type CountTokens } from "../context/token-count.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
 export interface Engine {
@@ -25,6 +26,8 @@ export interface Engine {
   providerFailures: number
   /** Set when the mission must pause: the provider kept failing. */
   pauseReason?: string
+  /** The tokenizer, loading from the engine's creation on (never at plugin start). */
+  tokens: Promise<CountTokens>
 }
 
 export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
@@ -41,6 +44,7 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     checkedDirectories: new Set([mission.workspace.root]),
     providerFailures: 0,
     mergeTrain: oneAtATime(),
+    tokens: tokenCounter(),
     // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
     verify: (directory) =>
       verifications(() => runVerification(mission.state.verifyCommands, directory, mission.config.verifyTimeoutSeconds * 1000, mission.stopController.signal)),

@@ -4,6 +4,7 @@ import { filePathProblem } from "../mission/plan-validation.js"
 import { decideReview, type ReviewDecision } from "../mission/review-policy.js"
 import { verdictMessage, verdictReminder } from "./child-prompts.js"
 import { askForSubmission, openChildSession, type Engine } from "./engine.js"
+import { boundedDiffText, memorySection } from "./child-context.js"
 
 /** The barrier's second half: a master reviewer checks the whole change against the goal. */
 export async function masterReview(engine: Engine, evidence: Evidence[]): Promise<ReviewDecision> {
@@ -11,14 +12,13 @@ export async function masterReview(engine: Engine, evidence: Evidence[]): Promis
   const round = mission.state.round
   const directory = mission.workspace.missionDirectory
   const session = await openChildSession(engine, "master-reviewer", `Master review · round ${round}`, directory)
-  const files = mission.state.tasks.flatMap((task) => [...task.files, ...task.touchedFiles])
   const outcome = session.ok
     ? await askForSubmission<Verdict>(engine, {
         sessionId: session.value,
         directory,
         role: "master-reviewer",
         kind: "verdict",
-        text: verdictMessage(mission.state, await mission.workspace.missionDiff(files, 48_000), evidence),
+        text: await verdictText(engine, evidence),
         reminder: verdictReminder("verdict"),
       })
     : { submitted: false as const, reason: session.error }
@@ -34,6 +34,16 @@ export async function masterReview(engine: Engine, evidence: Evidence[]): Promis
       findings: decision.findings,
     })
   return decision
+}
+
+/** The verdict request: the goal, the tasks, the evidence, the mission's memory and the whole change, within the master's budget. */
+async function verdictText(engine: Engine, evidence: Evidence[]): Promise<string> {
+  const { state } = engine.mission
+  const count = await engine.tokens
+  const withoutDiff = count(verdictMessage(state, "", evidence))
+  const memory = await memorySection(engine, { role: "master-reviewer", round: state.round, messageTokens: withoutDiff })
+  const diff = await boundedDiffText(engine, "master-reviewer", undefined, withoutDiff + memory.tokens)
+  return verdictMessage(state, diff, evidence, memory.text)
 }
 
 /** Each master finding becomes one task of the next round, added directly (no re-planning). */

@@ -78,7 +78,7 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
   if (!workspace.ok) throw new MissionStartError(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
   const mission = new Mission(
     missionId,
-    { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands },
+    { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands, memoryAlpha: config.context.alpha },
     config,
     workspace.value,
   )

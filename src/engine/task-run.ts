@@ -5,6 +5,8 @@ import type { TaskTree } from "../workspace/workspace.js"
 import { attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
+import { boundedDiffText, memorySection } from "./child-context.js"
+import { publicSymbols } from "../context/public-symbols.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
   const task = engine.mission.state.tasks.find((item) => item.id === taskId)
@@ -60,7 +62,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands, sessionHoldsTask),
+      text: await workerText(engine, task, attempt, attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands, sessionHoldsTask)),
       reminder: workReminder(task, attempt),
     })
     sessionHoldsTask = true
@@ -106,6 +108,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     })
     if (decision.verdict === "approve") {
       if (!workspace.isolated || (await integrateTask(engine, taskId, attempt))) {
+        await recordResult(engine, taskOf(engine, taskId), attempt, work.value)
         mission.record({ type: "task-approve", taskId, attempt })
         return workspace.releaseTask(taskId)
       }
@@ -127,7 +130,10 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
   const task = taskOf(engine, taskId)
   const session = await openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId)
   if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "" }
-  const diff = await engine.mission.workspace.taskDiff(taskId, [...task.files, ...task.touchedFiles])
+  const count = await engine.tokens
+  const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence))
+  const memory = await memorySection(engine, { role: "reviewer", task, attempt, messageTokens: withoutDiff })
+  const diff = await boundedDiffText(engine, "reviewer", task, withoutDiff + memory.tokens)
   const outcome = await askForSubmission<Verdict>(engine, {
     sessionId: session.value,
     directory,
@@ -135,8 +141,25 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
     kind: "review",
     taskId,
     attempt,
-    text: reviewMessage(task, attempt, summary, diff, task.evidence),
+    text: reviewMessage(task, attempt, summary, diff, task.evidence, memory.text),
     reminder: verdictReminder("review"),
   })
   return { ...outcome, sessionId: session.value }
+}
+
+const appendSection = (text: string, section: string) => (section ? `${text}\n\n${section}` : text)
+
+/** The attempt's message with the memory that concerns the task at its tail (the latest findings are in the message already). */
+async function workerText(engine: Engine, task: TaskState, attempt: number, message: string): Promise<string> {
+  const count = await engine.tokens
+  const latest = `finding:${task.id}:${attempt - 1}:`
+  const memory = await memorySection(engine, { role: "worker", task, attempt, messageTokens: count(message), skip: (item) => item.id.startsWith(latest) })
+  return appendSection(message, memory.text)
+}
+
+/** What the approved task produced, for the tasks that build on it: summary, files, the public symbols its diff adds. */
+async function recordResult(engine: Engine, task: TaskState, attempt: number, summary: string): Promise<void> {
+  const { workspace } = engine.mission
+  const diff = await workspace.taskDiff(task.id, [...task.files, ...task.touchedFiles], 1_000_000)
+  engine.mission.record({ type: "task-result", taskId: task.id, attempt, summary, files: task.touchedFiles.length ? task.touchedFiles : task.files, symbols: publicSymbols(diff) })
 }

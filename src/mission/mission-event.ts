@@ -87,7 +87,10 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => 
  * Names are noun-verb, in the order a mission meets them.
  */
 export const MissionEventSchema = z.discriminatedUnion("type", [
-  event("mission-start", { missionId: text, goal: text, rootSessionId: text, directory: text, verifyCommands: z.array(text) }),
+  /** `memoryAlpha`: the smoothing factor of this mission's memory (context/memory.ts), fixed for its life. */
+  event("mission-start", { missionId: text, goal: text, rootSessionId: text, directory: text, verifyCommands: z.array(text), memoryAlpha: z.number().min(0).max(1).optional() }),
+  /** The user's amendment to a running mission (through the commander's mission_amend): core memory from then on. */
+  event("mission-amend", { text }),
   event("workspace-open", WorkspaceOpeningSchema.shape),
   event("mission-resume", { rootSessionId: text, pid: z.number().int(), warnings: z.array(text) }),
   event("task-resume", { taskId: text, reason: text, attemptCounted: z.boolean() }),
@@ -102,6 +105,8 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
   event("review-end", { taskId: text, attempt: count, sessionId: text, modelVerdict, verdict, overruled: z.boolean(), findings: z.array(FindingSchema) }),
   event("merge-start", { taskId: text, attempt: count }),
   event("merge-end", { taskId: text, attempt: count, outcome: MergeOutcomeSchema, commit: text.optional(), files: z.array(text), findings: z.array(FindingSchema), evidence: z.array(EvidenceSchema), durationMs: z.number() }),
+  /** What an approved task produced, for the tasks that build on it: its summary, files and the public symbols it added. */
+  event("task-result", { taskId: text, attempt: count, summary: text, files: z.array(text), symbols: z.array(text) }),
   event("task-approve", { taskId: text, attempt: count }),
   event("task-fail", { taskId: text, reason: text }),
   /** A task that was in flight when the mission stopped: it did not fail, it was not finished. */
@@ -112,6 +117,21 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
   event("usage-update", { sessionId: text, role: z.enum(roleNames), taskId: text.optional(), attempt: count.optional(), tokens: TokenUsageSchema, cost: z.number() }),
   /** A spend cap is 80% spent (said once per cap and task). */
   event("budget-warn", { cap: z.enum(["missionTokens", "missionDollars", "taskTokens", "taskDollars"]), taskId: text.optional(), spent: z.number(), limit: z.number() }),
+  /**
+   * A prompt the engine built: which memory items went in, which did not fit (named in the prompt),
+   * which dependency results it handed over, and its size against the role's budget (tokens).
+   */
+  event("context-build", {
+    role: z.enum(roleNames),
+    taskId: text.optional(),
+    attempt: count.optional(),
+    round: count.optional(),
+    included: z.array(text),
+    omitted: z.array(text),
+    dependencies: z.array(text),
+    tokens: count,
+    budget: count,
+  }),
   event("workspace-close", WorkspaceClosingSchema.shape),
   event("mission-pause", { reason: text }),
   event("mission-end", { status: EndStatusSchema, reason: text }),

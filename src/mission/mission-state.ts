@@ -1,6 +1,7 @@
 import type { RoleName } from "../config/roles.js"
 import { noSpend, spendSince, type SpendEntry } from "../economy/spend.js"
 import { warningKey } from "../economy/spend-caps.js"
+import { foldMemory, initialMemory, type MemoryState } from "../context/memory.js"
 import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage, WorkspaceClosing, WorkspaceOpening } from "./mission-event.js"
 
 /** "stopped": it was in flight when the mission was stopped; neither done nor failed. */
@@ -75,6 +76,10 @@ export interface MissionState {
   spend: SpendEntry[]
   /** Caps already warned of at 80% (`warningKey`). */
   capWarnings: string[]
+  /** What the mission learned, weighted (context/memory.ts): folded from the same events. */
+  memory: MemoryState
+  /** The user's amendments, in order. */
+  amendments: string[]
 }
 
 export function emptyUsage(): TokenUsage {
@@ -109,6 +114,8 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     events: 1,
     spend: [],
     capWarnings: [],
+    memory: foldMemory(initialMemory(event.memoryAlpha), event, []),
+    amendments: [],
   }
 }
 
@@ -118,7 +125,8 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
  * EventConflictError instead of resetting anything.
  */
 export function applyEvent(state: MissionState, event: MissionEvent): MissionState {
-  return { ...nextState(state, event), events: state.events + 1 }
+  const next = nextState(state, event)
+  return { ...next, memory: foldMemory(state.memory, event, state.tasks), events: state.events + 1 }
 }
 
 function nextState(state: MissionState, event: MissionEvent): MissionState {
@@ -209,6 +217,12 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       return { ...state, capWarnings: [...state.capWarnings, warningKey(event)] }
     case "mission-end":
       return { ...state, status: event.status, endReason: event.reason }
+    case "mission-amend":
+      return { ...state, amendments: [...state.amendments, event.text] }
+    case "task-result":
+      return updateTask(state, event.taskId, (task) => task)
+    case "context-build":
+      return event.taskId === undefined ? state : updateTask(state, event.taskId, (task) => task)
   }
 }
 

@@ -12,6 +12,7 @@ import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
+import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
@@ -102,6 +103,8 @@ export function createOrchestrator() {
         }),
         mission_status: missionStatusTool(registry),
         mission_stop: missionStopTool(registry),
+        mission_amend: missionAmendTool(registry),
+        memory_read: memoryReadTool(registry),
       },
 
       async "command.execute.before"(command) {

@@ -39,6 +39,8 @@ export interface Workspace {
   commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>>
   taskDiff(taskId: string, files: string[], maxChars?: number): Promise<string>
   missionDiff(files: string[], maxChars?: number): Promise<string>
+  /** The commit a task's (or, without one, the mission's) diff is taken against: what a child's `git diff` of the rest names. */
+  diffBase(taskId?: string): string | undefined
   missionHead(): Promise<string | undefined>
   integrate(taskId: string, message: string): Promise<IntegrateOutcome>
   undoIntegrate(before: string): Promise<Outcome<void>>
@@ -86,6 +88,9 @@ export class SharedWorkspace implements Workspace {
   }
   missionDiff(files: string[], maxChars?: number): Promise<string> {
     return this.diff(files, maxChars)
+  }
+  diffBase(): string | undefined {
+    return this.base
   }
   async missionHead(): Promise<undefined> {
     return undefined

@@ -144,6 +144,10 @@ export class WorktreeWorkspace implements Workspace {
     return found.ok && found.value ? found.value.split("\n")[0] : undefined
   }
 
+  diffBase(taskId?: string): string | undefined {
+    return taskId === undefined ? this.opening.base : this.tasks.get(taskId)?.base
+  }
+
   missionHead(): Promise<string | undefined> {
     return this.headOf(this.missionDirectory)
   }
