@@ -132,6 +132,8 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
     tokens: count,
     budget: count,
   }),
+  /** The host compacted one of our child sessions (it was given the session's brief to keep). */
+  event("session-compact", { sessionId: text, role: z.enum(roleNames), taskId: text.optional() }),
   event("workspace-close", WorkspaceClosingSchema.shape),
   event("mission-pause", { reason: text }),
   event("mission-end", { status: EndStatusSchema, reason: text }),

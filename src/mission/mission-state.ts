@@ -80,6 +80,8 @@ export interface MissionState {
   memory: MemoryState
   /** The user's amendments, in order. */
   amendments: string[]
+  /** Child sessions the host compacted so far. */
+  compactions: number
 }
 
 export function emptyUsage(): TokenUsage {
@@ -116,6 +118,7 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     capWarnings: [],
     memory: foldMemory(initialMemory(event.memoryAlpha), event, []),
     amendments: [],
+    compactions: 0,
   }
 }
 
@@ -223,6 +226,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       return updateTask(state, event.taskId, (task) => task)
     case "context-build":
       return event.taskId === undefined ? state : updateTask(state, event.taskId, (task) => task)
+    case "session-compact":
+      return { ...state, compactions: state.compactions + 1 }
   }
 }
 

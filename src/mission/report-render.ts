@@ -67,6 +67,16 @@ function spendLines(state: MissionState): string[] {
 }
 
 /** report.md: what happened, from state alone. */
+/** What the mission remembered (context/memory.ts), the user's amendments and the host's compactions. */
+function contextLines(state: MissionState): string[] {
+  const { items } = state.memory
+  if (!items.length) return []
+  const core = items.filter((item) => item.core).length
+  const lines = ["", "## Context", "", `Memory: ${items.length} items (${core} core, never decaying), after ${state.memory.step} mission steps (alpha ${state.memory.alpha}). Compacted child sessions: ${state.compactions}.`]
+  for (const amendment of state.amendments) lines.push(`- amendment: ${amendment}`)
+  return lines
+}
+
 export function renderReport(state: MissionState): string {
   const approved = state.tasks.filter((task) => task.status === "approved").length
   const lines = [
@@ -98,7 +108,7 @@ export function renderReport(state: MissionState): string {
     }
     for (const finding of state.masterFindings) lines.push(`- master review: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
   }
-  lines.push(...workspaceLines(state))
+  lines.push(...workspaceLines(state), ...contextLines(state))
   lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence, state.verifyCommands))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 

@@ -13,6 +13,7 @@ import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
+import { ChildHistory } from "../context/child-history.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])
@@ -39,6 +40,7 @@ function projectConfig(directory: string) {
 export function createOrchestrator() {
   const registry = new MissionRegistry()
   const gate = new PromptGate()
+  const history = new ChildHistory(registry)
   const finished = new Map<string, Promise<MissionState>>()
   /**
    * Root sessions whose next commander model call fails with this message instead of running.
@@ -149,6 +151,15 @@ export function createOrchestrator() {
         if (!pending || request.agent !== "commander") return
         pending.failed = true
         throw new Error(pending.message)
+      },
+
+      async "experimental.session.compacting"(input, output) {
+        const brief = history.compacting(input.sessionID)
+        if (brief) output.context.push(brief)
+      },
+
+      async "experimental.chat.messages.transform"(_input, output) {
+        await history.transform(output.messages as never)
       },
 
       async "tool.execute.before"(call, output) {

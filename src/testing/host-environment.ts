@@ -30,7 +30,9 @@ export const scriptedModelPrice = { input: 3, output: 15, cache_read: 0.3, cache
  * only provider. Used by the end-to-end tests, the demo and the benchmark (which also runs the host
  * without the plugin, as its baseline).
  */
-export function isolatedHostEnvironment(options: { home: string; modelUrl: string; withPlugin?: boolean }): Record<string, string> {
+export function isolatedHostEnvironment(options: { home: string; modelUrl: string; withPlugin?: boolean; contextLimit?: number }): Record<string, string> {
+  // A small context makes the host compact a session (it does once a reply's usage passes context − output).
+  const limit = { context: options.contextLimit ?? 128000, output: Math.min(8192, Math.floor((options.contextLimit ?? 128000) / 8)) }
   const dirs = {
     HOME: path.join(options.home, "home"),
     XDG_CONFIG_HOME: path.join(options.home, "config"),
@@ -59,8 +61,8 @@ export function isolatedHostEnvironment(options: { home: string; modelUrl: strin
         // A second model, so per-role model settings can be observed in the request log.
         models: {
           // Priced (dollars per million tokens, as a hosted model is) so that spend in dollars is exercised too.
-          model: { name: "Scripted", tool_call: true, limit: { context: 128000, output: 8192 }, cost: scriptedModelPrice },
-          alternate: { name: "Scripted alternate", tool_call: true, limit: { context: 128000, output: 8192 }, cost: scriptedModelPrice },
+          model: { name: "Scripted", tool_call: true, limit, cost: scriptedModelPrice },
+          alternate: { name: "Scripted alternate", tool_call: true, limit, cost: scriptedModelPrice },
         },
       },
     },

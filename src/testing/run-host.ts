@@ -23,12 +23,14 @@ export interface HostRunOptions {
   onOutput?: (text: string) => void
   /** Polled every 50 ms: once true, the host's whole process group is killed with SIGKILL (a crash). */
   killWhen?: () => boolean
+  /** The scripted model's context window in tokens (default 128,000): small, the host compacts sessions. */
+  contextLimit?: number
 }
 
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin })
+  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin, contextLimit: options.contextLimit })
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""
