@@ -40,20 +40,40 @@ export interface PruneSettings {
   protect?: number
 }
 
-/** What stays of a shortened output: the start of its first line, and what it was. Small: a long conversation has hundreds. */
+/** What stays of a shortened output: what it was. Small: a long conversation has hundreds (the call's input stays, naming it). */
 function placeholder(part: HistoryPart, tokens: number): string {
-  const output = part.state?.output ?? ""
-  const head = output.split("\n", 1)[0]!.slice(0, 80)
-  return `${head}${head.length < output.length ? "…" : ""}\n[shortened by the orchestrator: ${tokens} tokens; run ${part.tool ?? "the tool"} again to see it]`
+  return `[shortened by the orchestrator: ${tokens} tokens; run ${part.tool ?? "the tool"} again to see it]`
 }
 
+/** An output cut to about `room` tokens: its head and its tail, the middle named. */
+function cutToFit(output: string, room: number, count: CountTokens): string {
+  let keep = Math.floor((output.length * room) / Math.max(1, count(JSON.stringify(output))))
+  for (;;) {
+    const head = output.slice(0, Math.ceil((keep * 2) / 3))
+    const tail = output.slice(output.length - Math.floor(keep / 3))
+    const text = `${head}\n[… ${output.length - head.length - tail.length} characters cut by the orchestrator to keep this conversation within its budget; read it again in parts …]\n${tail}`
+    if (keep < 50 || count(JSON.stringify(text)) <= room) return text
+    keep = Math.floor(keep * 0.85)
+  }
+}
+
+/**
+ * What a part costs in the provider's request besides its (JSON-escaped) text: a tool call and its
+ * result are two messages with ids, names and JSON wrapping (about 40 tokens, o200k, on the 1.18.33
+ * host: bench:context prints it); other parts a few. Counted, or a long conversation of small outputs passes its budget unseen.
+ */
+const toolFraming = 40
+const partFraming = 4
+
 function partTokens(part: HistoryPart, memory: PruneMemory, count: CountTokens): number {
+  const framing = part.type === "tool" ? toolFraming : partFraming
   const replaced = memory.shortened.get(part.id)
-  if (replaced !== undefined) return count(replaced)
+  if (replaced !== undefined) return count(JSON.stringify(replaced)) + count(JSON.stringify(part.state?.input ?? {})) + framing
   const known = memory.counted.get(part.id)
   if (known !== undefined) return known
-  const text = part.type === "text" ? (part.text ?? "") : part.type === "tool" ? `${JSON.stringify(part.state?.input ?? {})}${part.state?.output ?? ""}` : ""
-  const tokens = count(text)
+  // As the request body carries it: JSON-escaped (a file's newlines and quotes cost tokens too).
+  const text = part.type === "text" ? JSON.stringify(part.text ?? "") : part.type === "tool" ? `${JSON.stringify(part.state?.input ?? {})}${JSON.stringify(part.state?.output ?? "")}` : ""
+  const tokens = count(text) + framing
   if (part.type !== "tool" || part.state?.status === "completed") memory.counted.set(part.id, tokens)
   return tokens
 }
@@ -71,7 +91,7 @@ export function pruneHistory(messages: HistoryMessage[], memory: PruneMemory, se
   if (total > settings.budget) {
     const outputs = parts.filter(isOutput)
     // The newest outputs within the protected share stay whole (the newest one always does).
-    const protectTokens = settings.budget * (settings.protect ?? 0.25)
+    const protectTokens = settings.budget * (settings.protect ?? 0.1)
     let kept = 0
     let firstProtected = outputs.length
     for (let index = outputs.length - 1; index >= 0; index--) {
@@ -80,14 +100,30 @@ export function pruneHistory(messages: HistoryMessage[], memory: PruneMemory, se
       kept += tokens
       firstProtected = index
     }
-    const low = settings.budget * (settings.lowWater ?? 0.5)
+    const low = settings.budget * (settings.lowWater ?? 0.15)
     for (const part of outputs.slice(0, firstProtected)) {
       if (total <= low) break
       if (memory.shortened.has(part.id)) continue
       const before = partTokens(part, memory, count)
       const text = placeholder(part, before)
+      // A stub no smaller than the output gains nothing.
+      if (count(text) + 10 >= count(JSON.stringify(part.state?.output ?? ""))) continue
       memory.shortened.set(part.id, text)
-      total -= before - count(text)
+      total += partTokens(part, memory, count) - before
+      now.push(part.id)
+    }
+    // Still over (a long conversation's stubs, and a large newest output): the protected outputs are
+    // cut, the largest first, to well under the budget (so the next few requests need no cut), and
+    // no request passes the budget.
+    const target = settings.budget * 0.85
+    const protectedOutputs = outputs.slice(firstProtected).filter((part) => !memory.shortened.has(part.id))
+    protectedOutputs.sort((a, b) => partTokens(b, memory, count) - partTokens(a, memory, count))
+    for (const part of total > settings.budget ? protectedOutputs : []) {
+      if (total <= target) break
+      const before = partTokens(part, memory, count)
+      const room = before - (total - target) - toolFraming - count(JSON.stringify(part.state?.input ?? {}))
+      memory.shortened.set(part.id, room > 100 ? cutToFit(part.state!.output!, room, count) : placeholder(part, before))
+      total += partTokens(part, memory, count) - before
       now.push(part.id)
     }
   }

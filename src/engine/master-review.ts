@@ -41,7 +41,7 @@ async function verdictText(engine: Engine, evidence: Evidence[]): Promise<string
   const { state } = engine.mission
   const count = await engine.tokens
   const withoutDiff = count(verdictMessage(state, "", evidence))
-  const memory = await memorySection(engine, { role: "master-reviewer", round: state.round, messageTokens: withoutDiff })
+  const memory = await memorySection(engine, { role: "master-reviewer", round: state.round, messageTokens: withoutDiff, skip: (item) => item.kind === "goal" })
   const diff = await boundedDiffText(engine, "master-reviewer", undefined, withoutDiff + memory.tokens)
   return verdictMessage(state, diff, evidence, memory.text)
 }

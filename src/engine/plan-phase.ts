@@ -3,6 +3,7 @@ import { scanProject } from "../project/project-scan.js"
 import { planMessage, planProviderRetryMessage, planReminder } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import type { PhaseOutcome } from "./run-tasks.js"
+import { memorySection } from "./child-context.js"
 
 /**
  * The planner proposes; code validates (inside submit_plan, so the planner sees each problem at
@@ -16,7 +17,11 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   const session = await openChildSession(engine, "planner", "Plan", directory)
   if (!session.ok) return { ok: false, error: session.error }
   const scan = scanProject(directory)
-  let text = planMessage(mission.state.goal, scan, mission.state.verifyCommands)
+  const count = await engine.tokens
+  const message = planMessage(mission.state.goal, scan, mission.state.verifyCommands)
+  // The user's amendments made before the plan, and anything else the memory holds already.
+  const memory = await memorySection(engine, { role: "planner", messageTokens: count(message), skip: (item) => item.kind === "goal" })
+  let text = memory.text ? `${message}\n\n${memory.text}` : message
   for (let retry = 1; ; retry++) {
     const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder() })
     if (outcome.submitted) return { ok: true }
