@@ -12,7 +12,7 @@ const events: MissionEvent[] = [
   { type: "task-start", taskId: "C", attempt: 1, sessionId: "worker" },
   { type: "mission-amend", text: "no new dependencies" },
 ]
-const budgets = { planner: 16_000, worker: 8_000, reviewer: 24_000, "master-reviewer": 24_000 }
+const budgets = { planner: 16_000, worker: 12_000, reviewer: 24_000, "master-reviewer": 24_000 }
 
 /** A registry with one mission (a fake that records what it is told), its root and one worker session. */
 function registry() {

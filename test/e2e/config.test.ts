@@ -1,4 +1,5 @@
 import { test } from "node:test"
+import { allOurTools } from "../../src/agents/agents.js"
 import assert from "node:assert/strict"
 import { writeFileSync } from "node:fs"
 import path from "node:path"
@@ -32,7 +33,7 @@ test("the user's own default agent is not offered our tools, nor our subagents t
   assert.equal(run.exitCode, 0, explain(run))
   const offered = run.requests.find((r) => r.agent === "default")!.toolNames
   assert.ok(offered.includes("read") && offered.includes("bash"), offered.join())
-  for (const tool of ["submit_plan", "submit_work", "submit_review", "submit_verdict", "run_mission", "mission_status", "mission_stop"])
+  for (const tool of allOurTools)
     assert.ok(!offered.includes(tool), `default agent offered ${tool}`)
   const taskTool = JSON.parse(run.requests.find((r) => r.agent === "default")!.toolsJson).find((t: { function: { name: string } }) => t.function.name === "task")
   const listed = JSON.stringify(taskTool)
