@@ -20,10 +20,10 @@ const forC = { taskId: "C", dependsOn: ["A"], files: ["src/c.js", "src/b.js"] }
 test("core first, then the dependencies' results, then what concerns the task by weight; nothing unrelated", async () => {
   const count = await tokenCounter()
   const built = buildContext(memory, { ...forC, budget: 2000 }, count)
-  assert.deepEqual(built.included, ["goal", "interface:A>C", "amendment:1", "result:A", "finding:B:1:1", "plan"])
+  assert.deepEqual(built.included, ["goal", "interface:A>C", "amendment:1", "result:A", "finding:B:1:1"])
   assert.deepEqual(built.omitted, [])
   assert.deepEqual(built.dependencies, ["result:A"])
-  assert.match(built.text, /\[result:A\] A is done: sum and mean in src\/a\.js Files: src\/a\.js\. Exports: sum, mean\./)
+  assert.match(built.text, /\[result:A\] A is done: sum and mean in src\/a\.js\. Files: src\/a\.js\. Exports: sum, mean\./)
   assert.doesNotMatch(built.text, /unrelated/)
   assert.equal(built.tokens, count(built.text))
 })

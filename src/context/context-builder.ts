@@ -34,10 +34,11 @@ function band(item: MemoryItem, request: ContextRequest): number | undefined {
   if (item.kind === "goal" || item.kind === "amendment" || item.kind === "master-decision") return 0
   if (item.kind === "interface") return !forTask || item.tasks.includes(request.taskId!) ? 0 : undefined
   if (item.kind === "result" && request.dependsOn.includes(item.tasks[0]!)) return 1
-  if (!forTask) return item.kind === "result" || item.kind === "plan" ? 2 : undefined
+  // The plan itself is in every message already in the part that concerns it (the task, the tasks list); memory_read has the rest.
+  if (item.kind === "plan") return undefined
+  if (!forTask) return item.kind === "result" ? 2 : undefined
   if (item.tasks.includes(request.taskId!)) return 2
-  if (item.files.some((file) => request.files.includes(file))) return 2
-  return item.kind === "plan" ? 2 : undefined
+  return item.files.some((file) => request.files.includes(file)) ? 2 : undefined
 }
 
 const line = (item: MemoryItem) => `- [${item.id}] ${item.text}`
@@ -55,7 +56,7 @@ export function buildContext(memory: MemoryState, request: ContextRequest, count
     .filter((entry): entry is { item: MemoryItem; order: number; band: number } => entry.band !== undefined && !request.skip?.(entry.item))
     // The core in the order it was made; the rest by weight, the newer first on a tie.
     .sort((a, b) => a.band - b.band || (a.item.core && b.item.core ? a.order - b.order : b.item.weight - a.item.weight || b.order - a.order))
-  const heading = "## What the mission knows (core first, then by weight)"
+  const heading = "## Mission memory"
   const included: MemoryItem[] = []
   const omitted: MemoryItem[] = []
   // Room is kept for the line that names what did not fit.

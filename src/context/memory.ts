@@ -137,7 +137,7 @@ export function foldMemory(memory: MemoryState, event: MissionEvent, plan: Plann
     case "task-result": {
       const symbols = event.symbols.length ? ` Exports: ${event.symbols.join(", ")}.` : ""
       const files = event.files.length ? ` Files: ${event.files.join(", ")}.` : ""
-      next = add(next, { id: `result:${event.taskId}`, kind: "result", text: clip(`${event.taskId} is done: ${event.summary}`, 1200) + files + symbols, tasks: [event.taskId], files: event.files })
+      next = add(next, { id: `result:${event.taskId}`, kind: "result", text: `${clip(`${event.taskId} is done: ${event.summary.trim().replace(/[.\s]+$/, "")}`, 1200)}.${files}${symbols}`, tasks: [event.taskId], files: event.files })
       break
     }
     case "context-build":

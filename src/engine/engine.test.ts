@@ -74,6 +74,26 @@ test("a worker that stops without submitting gets one reminder, then the attempt
   assert.equal(state.tasks[0]!.attempts, 2)
 })
 
+test("the memory a worker session was shown is not sent to it again on its next attempt; what is new is", async () => {
+  let reviews = 0
+  const rejectFirst: Turn = (request, registry) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "reviewer" && request.text.startsWith("Task B") && ++reviews === 1)
+      return void mission.submitVerdict(request.sessionId, "review", { verdict: "reject", findings: [{ message: "B must handle an empty list", file: "b.txt" }] })
+    return cooperative([task("A"), task("B", ["A"])])(request, registry)
+  }
+  const { state, host } = await run(rejectFirst)
+  assert.equal(state.status, "sealed")
+  const toB = host.prompts.filter((prompt) => prompt.agent === "worker" && prompt.text.startsWith("Task B"))
+  assert.equal(toB.length, 2)
+  assert.match(toB[0]!.text, /## Mission memory\n- \[goal\] build it\n- \[interface:A>B\] B builds on A: Task A \(its files: A\.txt\)\n- \[result:A\] A is done: done\. Files: A\.txt\./)
+  assert.match(toB[1]!.text, /B must handle an empty list/, "the finding, in the retry's own words")
+  assert.doesNotMatch(toB[1]!.text, /\[goal\]|\[interface:A>B\]|\[result:A\]/, "nothing shown before is sent again")
+  // Its reviewer, a new session each attempt, sees the earlier finding as memory.
+  const reviewsOfB = host.prompts.filter((prompt) => prompt.agent === "reviewer" && prompt.text.startsWith("Task B"))
+  assert.match(reviewsOfB[1]!.text, /\[finding:B:1:1\] b\.txt: B must handle an empty list/)
+})
+
 test("no more tasks run at once than the concurrency limit", async () => {
   const plan = ["A", "B", "C", "D", "E"].map((id) => task(id))
   const slow: Turn = async (request, registry) => {

@@ -62,7 +62,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
       kind: "work",
       taskId,
       attempt,
-      text: await workerText(engine, task, attempt, attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands, sessionHoldsTask)),
+      text: await workerText(engine, task, attempt, attemptMessage(task, attempt, next, providerRetries, mission.state.verifyCommands, sessionHoldsTask), sessionHoldsTask),
       reminder: workReminder(task, attempt),
     })
     sessionHoldsTask = true
@@ -149,11 +149,15 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
 
 const appendSection = (text: string, section: string) => (section ? `${text}\n\n${section}` : text)
 
-/** The attempt's message with the memory that concerns the task at its tail (the latest findings are in the message already). */
-async function workerText(engine: Engine, task: TaskState, attempt: number, message: string): Promise<string> {
+/**
+ * The attempt's message with the memory that concerns the task at its tail. Left out: the latest
+ * findings (the message has them) and, for a session that holds the task, what it was shown before.
+ */
+async function workerText(engine: Engine, task: TaskState, attempt: number, message: string, sessionHoldsTask: boolean): Promise<string> {
   const count = await engine.tokens
   const latest = `finding:${task.id}:${attempt - 1}:`
-  const memory = await memorySection(engine, { role: "worker", task, attempt, messageTokens: count(message), skip: (item) => item.id.startsWith(latest) })
+  const shown = new Set(sessionHoldsTask ? task.memoryShown : [])
+  const memory = await memorySection(engine, { role: "worker", task, attempt, messageTokens: count(message), skip: (item) => item.id.startsWith(latest) || shown.has(item.id) })
   return appendSection(message, memory.text)
 }
 

@@ -40,6 +40,8 @@ export interface TaskState extends PlannedTask {
   worktree?: { directory: string; branch: string }
   commit?: string
   cost: WorktreeCost
+  /** Memory items its worker session was shown already (a later attempt in the same session is not shown them again). */
+  memoryShown: string[]
 }
 
 export interface SessionUsage {
@@ -89,7 +91,7 @@ export function emptyUsage(): TokenUsage {
 }
 
 function newTask(task: PlannedTask, round: number): TaskState {
-  return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 } }
+  return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 }, memoryShown: [] }
 }
 
 function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
@@ -151,7 +153,7 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       return { ...state, status: "paused", endReason: event.reason }
     case "task-resume":
       // Interrupted mid-attempt: it starts again with its next attempt, in a fresh tree.
-      return updateTask(state, event.taskId, (task) => ({ ...task, status: "pending", worktree: undefined, attempts: event.attemptCounted ? task.attempts : task.attempts - 1 }))
+      return updateTask(state, event.taskId, (task) => ({ ...task, status: "pending", worktree: undefined, attempts: event.attemptCounted ? task.attempts : task.attempts - 1, memoryShown: [] }))
     case "worktree-ready":
       return updateTask(state, event.taskId, (task) => ({
         ...task,
@@ -225,7 +227,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     case "task-result":
       return updateTask(state, event.taskId, (task) => task)
     case "context-build":
-      return event.taskId === undefined ? state : updateTask(state, event.taskId, (task) => task)
+      if (event.taskId === undefined) return state
+      return updateTask(state, event.taskId, (task) => (event.role === "worker" ? { ...task, memoryShown: [...new Set([...task.memoryShown, ...event.included])] } : task))
     case "session-compact":
       return { ...state, compactions: state.compactions + 1 }
   }

@@ -5,7 +5,7 @@ import { blockedTasks, filesOverlap, selectReadyTasks } from "./scheduler.js"
 
 const task = (id: string, dependsOn: string[] = [], files = [`${id}.js`], status: TaskStatus = "pending"): TaskState => ({
   id, title: id, description: "", acceptance: [], files, dependsOn, status,
-  attempts: 0, round: 1, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 },
+  attempts: 0, round: 1, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 }, memoryShown: [],
 })
 const ids = (tasks: TaskState[]) => tasks.map((t) => t.id)
 

@@ -7,7 +7,7 @@ const z = tool.schema
 /** A child reads the memory items its prompt named but had no room for (or, without ids, the list of them all). */
 export function memoryReadTool(registry: MissionRegistry) {
   return checkedTool("memory_read", {
-    description: "Read items of the mission's memory by id (those your message names as not shown). No ids: list every item.",
+    description: "Read mission memory items by id; no ids lists them all.",
     args: { ids: z.array(z.string().max(200)).max(50).default([]) },
     async execute(args, context) {
       const binding = registry.binding(context.sessionID)
