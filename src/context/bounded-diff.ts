@@ -116,8 +116,9 @@ export function boundDiff(diff: string, relevance: DiffRelevance, budget: number
   const headerShown = new Set<string>()
   const partial = new Set<string>()
   const parts: string[] = []
+  const headers = new Map(files.map((file) => [file.file, file.header]))
   for (const hunk of ranked) {
-    const header = headerShown.has(hunk.file) ? "" : `${files.find((file) => file.file === hunk.file)!.header}\n`
+    const header = headerShown.has(hunk.file) ? "" : `${headers.get(hunk.file)}\n`
     const cost = count(header + hunk.text) + 1
     if (used + cost <= budget) {
       parts.push(header + hunk.text)

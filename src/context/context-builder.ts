@@ -26,7 +26,7 @@ export interface BuiltContext {
   tokens: number
 }
 
-export const memoryReadHint = "call memory_read with their ids to read them"
+const memoryReadHint = "call memory_read with their ids to read them"
 
 /** Whether an item concerns the request at all, and in which band it goes (lower first). */
 function band(item: MemoryItem, request: ContextRequest): number | undefined {

@@ -23,7 +23,7 @@ export interface HistoryMessage {
 export interface PruneMemory {
   /** Parts whose output was shortened, with the text that replaced it. */
   shortened: Map<string, string>
-  /** Token counts of parts already seen (a part's content does not change once complete). */
+  /** What each part seen costs now, shortened or not (a part's content does not change once complete). */
   counted: Map<string, number>
 }
 
@@ -66,16 +66,22 @@ const toolFraming = 40
 const partFraming = 4
 
 function partTokens(part: HistoryPart, memory: PruneMemory, count: CountTokens): number {
-  const framing = part.type === "tool" ? toolFraming : partFraming
-  const replaced = memory.shortened.get(part.id)
-  if (replaced !== undefined) return count(JSON.stringify(replaced)) + count(JSON.stringify(part.state?.input ?? {})) + framing
   const known = memory.counted.get(part.id)
   if (known !== undefined) return known
+  const output = memory.shortened.get(part.id) ?? part.state?.output ?? ""
   // As the request body carries it: JSON-escaped (a file's newlines and quotes cost tokens too).
-  const text = part.type === "text" ? JSON.stringify(part.text ?? "") : part.type === "tool" ? `${JSON.stringify(part.state?.input ?? {})}${JSON.stringify(part.state?.output ?? "")}` : ""
-  const tokens = count(text) + framing
+  const text = part.type === "text" ? JSON.stringify(part.text ?? "") : part.type === "tool" ? `${JSON.stringify(part.state?.input ?? {})}${JSON.stringify(output)}` : ""
+  const tokens = count(text) + (part.type === "tool" ? toolFraming : partFraming)
   if (part.type !== "tool" || part.state?.status === "completed") memory.counted.set(part.id, tokens)
   return tokens
+}
+
+/** Replaces a part's output from now on; returns how its cost changed. */
+function shorten(part: HistoryPart, text: string, memory: PruneMemory, count: CountTokens): number {
+  const before = partTokens(part, memory, count)
+  memory.shortened.set(part.id, text)
+  memory.counted.delete(part.id)
+  return partTokens(part, memory, count) - before
 }
 
 const isOutput = (part: HistoryPart) => part.type === "tool" && part.state?.status === "completed" && typeof part.state.output === "string"
@@ -108,8 +114,7 @@ export function pruneHistory(messages: HistoryMessage[], memory: PruneMemory, se
       const text = placeholder(part, before)
       // A stub no smaller than the output gains nothing.
       if (count(text) + 10 >= count(JSON.stringify(part.state?.output ?? ""))) continue
-      memory.shortened.set(part.id, text)
-      total += partTokens(part, memory, count) - before
+      total += shorten(part, text, memory, count)
       now.push(part.id)
     }
     // Still over (a long conversation's stubs, and a large newest output): the protected outputs are
@@ -122,8 +127,7 @@ export function pruneHistory(messages: HistoryMessage[], memory: PruneMemory, se
       if (total <= target) break
       const before = partTokens(part, memory, count)
       const room = before - (total - target) - toolFraming - count(JSON.stringify(part.state?.input ?? {}))
-      memory.shortened.set(part.id, room > 100 ? cutToFit(part.state!.output!, room, count) : placeholder(part, before))
-      total += partTokens(part, memory, count) - before
+      total += shorten(part, room > 100 ? cutToFit(part.state!.output!, room, count) : placeholder(part, before), memory, count)
       now.push(part.id)
     }
   }

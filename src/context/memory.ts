@@ -4,7 +4,7 @@
 // step (the same file touched, the same finding repeated, a dependency read) and 0 otherwise.
 // Core items (the goal, the user's amendments, the interfaces between tasks, the master's
 // decisions) never decay. See docs/context.md.
-import type { Evidence, Finding, MissionEvent, PlannedTask } from "../mission/mission-event.js"
+import { findingLine, type Evidence, type Finding, type MissionEvent, type PlannedTask } from "../mission/mission-event.js"
 
 export type MemoryKind = "goal" | "amendment" | "interface" | "master-decision" | "plan" | "result" | "finding" | "verify-failure"
 
@@ -18,8 +18,6 @@ export interface MemoryItem {
   files: string[]
   weight: number
   core: boolean
-  /** The step it was made at. */
-  since: number
 }
 
 export interface MemoryState {
@@ -45,9 +43,9 @@ export function initialMemory(alpha = defaultAlpha): MemoryState {
 const normalized = (message: string) => message.toLowerCase().replace(/\s+/g, " ").trim()
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
-function add(memory: MemoryState, item: Omit<MemoryItem, "weight" | "core" | "since">): MemoryState {
+function add(memory: MemoryState, item: Omit<MemoryItem, "weight" | "core">): MemoryState {
   const existing = memory.items.findIndex((other) => other.id === item.id)
-  const made: MemoryItem = { ...item, weight: 1, core: coreKinds.has(item.kind), since: memory.step }
+  const made: MemoryItem = { ...item, weight: 1, core: coreKinds.has(item.kind) }
   const items = existing >= 0 ? memory.items.map((other, index) => (index === existing ? made : other)) : [...memory.items, made]
   return { ...memory, items }
 }
@@ -90,7 +88,7 @@ function findingItems(memory: MemoryState, findings: Finding[], prefix: string, 
   return next
 }
 
-const findingText = (finding: Finding) => clip(`${finding.file ? `${finding.file}: ` : ""}${finding.message}`, 800)
+const findingText = (finding: Finding) => clip(findingLine(finding), 800)
 
 function failureText(evidence: Evidence): string {
   const output = (evidence.outputTail || evidence.outputHead).trim()

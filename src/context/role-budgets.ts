@@ -12,6 +12,11 @@ export type BudgetedRole = Exclude<RoleName, "commander">
  */
 export const requestOverhead: Record<BudgetedRole, number> = { planner: 4000, worker: 5000, reviewer: 4000, "master-reviewer": 4000 }
 
+/** Tokens a conversation's history may reach before its old tool outputs are shortened. */
+export function historyBudget(role: BudgetedRole, budget: number): number {
+  return budget - requestOverhead[role]
+}
+
 /** The most of a role's budget the memory section may take. */
 const memoryShare = 0.2
 

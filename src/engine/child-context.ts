@@ -45,8 +45,8 @@ export async function memorySection(engine: Engine, section: SectionFor): Promis
   return { text: built.text, tokens: built.tokens }
 }
 
-/** A task's (or the mission's) diff, bounded to what the role's budget leaves after `otherTokens`. */
-export async function boundedDiffText(engine: Engine, role: "reviewer" | "master-reviewer", task: TaskState | undefined, otherTokens: number): Promise<string> {
+/** A task's (or the mission's) diff (`full`), and `text`: it bounded to what the role's budget leaves after `otherTokens`. */
+export async function boundedDiffText(engine: Engine, role: "reviewer" | "master-reviewer", task: TaskState | undefined, otherTokens: number): Promise<{ text: string; full: string }> {
   const { mission } = engine
   const { workspace } = mission
   const count = await engine.tokens
@@ -58,5 +58,6 @@ export async function boundedDiffText(engine: Engine, role: "reviewer" | "master
   const readCommand = (file: string) => `git diff ${base ? `${base.slice(0, 12)} ` : ""}${workspace.isolated ? "HEAD " : ""}-- ${file}`
   const words = tasks.map((item) => [item.title, ...item.acceptance].join(" ")).join(" ")
   const budget = diffBudget(role, mission.config.context.budgets[role], otherTokens)
-  return boundDiff(diff, { files: tasks.flatMap((item) => item.files), touched: tasks.flatMap((item) => item.touchedFiles), words }, budget, count, readCommand).text
+  const bounded = boundDiff(diff, { files: tasks.flatMap((item) => item.files), touched: tasks.flatMap((item) => item.touchedFiles), words }, budget, count, readCommand)
+  return { text: bounded.text, full: diff }
 }

@@ -43,7 +43,7 @@ async function verdictText(engine: Engine, evidence: Evidence[]): Promise<string
   const withoutDiff = count(verdictMessage(state, "", evidence))
   const memory = await memorySection(engine, { role: "master-reviewer", round: state.round, messageTokens: withoutDiff, skip: (item) => item.kind === "goal" })
   const diff = await boundedDiffText(engine, "master-reviewer", undefined, withoutDiff + memory.tokens)
-  return verdictMessage(state, diff, evidence, memory.text)
+  return verdictMessage(state, diff.text, evidence, memory.text)
 }
 
 /** Each master finding becomes one task of the next round, added directly (no re-planning). */

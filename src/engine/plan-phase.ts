@@ -1,6 +1,6 @@
 import type { PlannedTask } from "../mission/mission-event.js"
 import { scanProject } from "../project/project-scan.js"
-import { planMessage, planProviderRetryMessage, planReminder } from "./child-prompts.js"
+import { appendSection, planMessage, planProviderRetryMessage, planReminder } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import type { PhaseOutcome } from "./run-tasks.js"
 import { memorySection } from "./child-context.js"
@@ -21,7 +21,7 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   const message = planMessage(mission.state.goal, scan, mission.state.verifyCommands)
   // The user's amendments made before the plan, and anything else the memory holds already.
   const memory = await memorySection(engine, { role: "planner", messageTokens: count(message), skip: (item) => item.kind === "goal" })
-  let text = memory.text ? `${message}\n\n${memory.text}` : message
+  let text = appendSection(message, memory.text)
   for (let retry = 1; ; retry++) {
     const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder() })
     if (outcome.submitted) return { ok: true }

@@ -2,7 +2,7 @@ import type { Verdict } from "../mission/mission.js"
 import type { TaskState } from "../mission/mission-state.js"
 import { decideReview, nextStepAfterReject } from "../mission/review-policy.js"
 import type { TaskTree } from "../workspace/workspace.js"
-import { attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
+import { appendSection, attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
 import { boundedDiffText, memorySection } from "./child-context.js"
@@ -108,7 +108,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     })
     if (decision.verdict === "approve") {
       if (!workspace.isolated || (await integrateTask(engine, taskId, attempt))) {
-        await recordResult(engine, taskOf(engine, taskId), attempt, work.value)
+        recordResult(engine, taskOf(engine, taskId), attempt, work.value, review.diff)
         mission.record({ type: "task-approve", taskId, attempt })
         return workspace.releaseTask(taskId)
       }
@@ -129,7 +129,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
 async function reviewTask(engine: Engine, taskId: string, attempt: number, summary: string, directory: string) {
   const task = taskOf(engine, taskId)
   const session = await openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId)
-  if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "" }
+  if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "", diff: "" }
   const count = await engine.tokens
   const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence))
   const memory = await memorySection(engine, { role: "reviewer", task, attempt, messageTokens: withoutDiff })
@@ -141,13 +141,11 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
     kind: "review",
     taskId,
     attempt,
-    text: reviewMessage(task, attempt, summary, diff, task.evidence, memory.text),
+    text: reviewMessage(task, attempt, summary, diff.text, task.evidence, memory.text),
     reminder: verdictReminder("review"),
   })
-  return { ...outcome, sessionId: session.value }
+  return { ...outcome, sessionId: session.value, diff: diff.full }
 }
-
-const appendSection = (text: string, section: string) => (section ? `${text}\n\n${section}` : text)
 
 /**
  * The attempt's message with the memory that concerns the task at its tail. Left out: the latest
@@ -161,9 +159,7 @@ async function workerText(engine: Engine, task: TaskState, attempt: number, mess
   return appendSection(message, memory.text)
 }
 
-/** What the approved task produced, for the tasks that build on it: summary, files, the public symbols its diff adds. */
-async function recordResult(engine: Engine, task: TaskState, attempt: number, summary: string): Promise<void> {
-  const { workspace } = engine.mission
-  const diff = await workspace.taskDiff(task.id, [...task.files, ...task.touchedFiles], 1_000_000)
+/** What the approved task produced, for the tasks that build on it: summary, files, the public symbols its diff (the one reviewed) adds. */
+function recordResult(engine: Engine, task: TaskState, attempt: number, summary: string, diff: string): void {
   engine.mission.record({ type: "task-result", taskId: task.id, attempt, summary, files: task.touchedFiles.length ? task.touchedFiles : task.files, symbols: publicSymbols(diff) })
 }

@@ -20,6 +20,9 @@ export type PlannedTask = z.infer<typeof PlannedTaskSchema>
 export const FindingSchema = z.object({ message: text, file: text.optional() })
 export type Finding = z.infer<typeof FindingSchema>
 
+/** A finding as one text: `file: message`. */
+export const findingLine = (finding: Finding) => `${finding.file ? `${finding.file}: ` : ""}${finding.message}`
+
 /** What the engine learned by running one verification command. Never written by a model. */
 export const EvidenceSchema = z.object({
   command: text,

@@ -80,8 +80,6 @@ export interface MissionState {
   capWarnings: string[]
   /** What the mission learned, weighted (context/memory.ts): folded from the same events. */
   memory: MemoryState
-  /** The user's amendments, in order. */
-  amendments: string[]
   /** Child sessions the host compacted so far. */
   compactions: number
 }
@@ -119,7 +117,6 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     spend: [],
     capWarnings: [],
     memory: foldMemory(initialMemory(event.memoryAlpha), event, []),
-    amendments: [],
     compactions: 0,
   }
 }
@@ -223,7 +220,7 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     case "mission-end":
       return { ...state, status: event.status, endReason: event.reason }
     case "mission-amend":
-      return { ...state, amendments: [...state.amendments, event.text] }
+      return state
     case "task-result":
       return updateTask(state, event.taskId, (task) => task)
     case "context-build":

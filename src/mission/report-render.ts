@@ -73,7 +73,7 @@ function contextLines(state: MissionState): string[] {
   if (!items.length) return []
   const core = items.filter((item) => item.core).length
   const lines = ["", "## Context", "", `Memory: ${items.length} items (${core} core, never decaying), after ${state.memory.step} mission steps (alpha ${state.memory.alpha}). Compacted child sessions: ${state.compactions}.`]
-  for (const amendment of state.amendments) lines.push(`- amendment: ${amendment}`)
+  for (const amendment of items.filter((item) => item.kind === "amendment")) lines.push(`- amendment: ${amendment.text}`)
   return lines
 }
 

@@ -13,7 +13,7 @@ import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
-import { ChildHistory } from "../context/child-history.js"
+import { ChildHistory } from "./child-history.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
 const fileWritingTools = new Set(["write", "edit"])

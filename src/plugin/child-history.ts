@@ -1,10 +1,10 @@
 // Our hooks into the host's message handling, for our child sessions only (never the user's):
 // the brief given to a compaction and put back after it, and the pruning of old tool outputs.
 import type { MissionRegistry } from "../mission/mission-registry.js"
-import { newPruneMemory, pruneHistory, type HistoryMessage, type PruneMemory } from "./history-prune.js"
-import { requestOverhead, type BudgetedRole } from "./role-budgets.js"
-import { sessionBrief } from "./session-brief.js"
-import { tokenCounter } from "./token-count.js"
+import { newPruneMemory, pruneHistory, type HistoryMessage, type PruneMemory } from "../context/history-prune.js"
+import { historyBudget, type BudgetedRole } from "../context/role-budgets.js"
+import { tokenCounter } from "../context/token-count.js"
+import { sessionBrief } from "../engine/child-prompts.js"
 
 export class ChildHistory {
   private readonly pruning = new Map<string, PruneMemory>()
@@ -31,7 +31,7 @@ export class ChildHistory {
     if (!sessionId || !binding || binding.role === "commander") return
     this.restoreBrief(sessionId, messages)
     const role = binding.role as BudgetedRole
-    const budget = binding.mission.config.context.budgets[role] - requestOverhead[role]
+    const budget = historyBudget(role, binding.mission.config.context.budgets[role])
     let memory = this.pruning.get(sessionId)
     if (!memory) this.pruning.set(sessionId, (memory = newPruneMemory()))
     pruneHistory(messages, memory, { budget }, await tokenCounter())

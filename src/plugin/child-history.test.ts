@@ -4,7 +4,7 @@ import type { MissionEvent } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { foldEvents } from "../mission/mission-state.js"
 import { ChildHistory } from "./child-history.js"
-import type { HistoryMessage } from "./history-prune.js"
+import type { HistoryMessage } from "../context/history-prune.js"
 
 const events: MissionEvent[] = [
   { type: "mission-start", missionId: "m-1", goal: "add stats", rootSessionId: "root", directory: "/p", verifyCommands: [] },
