@@ -7,6 +7,7 @@
 // budget, host compactions, the share of a worker's consecutive requests whose prefix is the
 // previous request's bytes, and needle recall. (With pruning out of reach the same mission did not
 // end: the 128k-token model context made the host compact A's worker again and again.)
+// BENCH_DEBUG=1 also prints the largest worker requests and every request whose prefix changed.
 import { execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import os from "node:os"
