@@ -85,6 +85,12 @@ for (const mission of [demo, twelveTasks()]) {
   const single = await measure(singleAgent(mission), [mission.goal], false)
   console.log(row(`${mission.name}, orchestrated`, orchestrated))
   console.log(row(`${mission.name}, one build agent`, single))
+  const byAgent = new Map<string, { requests: number; input: number }>()
+  for (const request of orchestrated.log) {
+    const entry = byAgent.get(request.agent) ?? { requests: 0, input: 0 }
+    byAgent.set(request.agent, { requests: entry.requests + 1, input: entry.input + requestTokens(request) })
+  }
+  console.log(`| ${mission.name}, orchestrated by role: ${[...byAgent].map(([agent, m]) => `${agent} ${m.requests} req ${m.input}`).join(", ")} | | | | |`)
   console.log(`| ${mission.name}: orchestrated / one agent | ${(orchestrated.requests / single.requests).toFixed(2)}× | ${(orchestrated.input / single.input).toFixed(2)}× | ${(orchestrated.dollars / single.dollars).toFixed(2)}× | |`)
   if (mission === demo) {
     const first = (agent: string) => orchestrated.log.find((request) => request.agent === agent)

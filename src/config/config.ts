@@ -65,7 +65,11 @@ export const OrchestratorConfig = z.strictObject({
   maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
   verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
-  workerWeb: z.boolean().default(false).describe("Workers may use the host's webfetch and websearch tools."),
+  workerWeb: z.boolean().default(false).describe("Workers may use the host's webfetch and websearch tools (their sandboxed commands keep the network too)."),
+  sandbox: z
+    .enum(["required", "auto", "off"])
+    .default("auto")
+    .describe("The OS sandbox (bubblewrap) around every command a worker or the engine runs for a task. required: a mission does not start without one; auto: without one it runs with the command guard only, and says so; off: never."),
   budget: z
     .strictObject({
       seconds: z.number().int().min(1).max(86_400).default(1800).describe("Time a child conversation (one worker attempt, one review, one plan) may take before it is aborted."),

@@ -47,7 +47,16 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     tokens: tokenCounter(),
     // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
     verify: (directory) =>
-      verifications(() => runVerification(mission.state.verifyCommands, directory, mission.config.verifyTimeoutSeconds * 1000, mission.stopController.signal)),
+      verifications(() =>
+        runVerification(
+          mission.state.verifyCommands,
+          directory,
+          mission.config.verifyTimeoutSeconds * 1000,
+          mission.stopController.signal,
+          // In the sandbox, offline, the folder it checks writable (tests write caches and reports).
+          mission.sandbox.wrapIn(directory, { network: false, userCheckout: directory === mission.workspace.root }),
+        ),
+      ),
   }
 }
 

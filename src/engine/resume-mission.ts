@@ -10,7 +10,7 @@ import { reopenWorkspace } from "../workspace/open-workspace.js"
 import { SharedWorkspace, type Workspace } from "../workspace/workspace.js"
 import { mergeMarker } from "./merge-train.js"
 import { closeWorkspace } from "./run-mission.js"
-import { launchMission, MissionStartError, type StartedMission, type StartRequest } from "./start-mission.js"
+import { launchMission, MissionStartError, missionSandbox, setupWrap, type StartedMission, type StartRequest } from "./start-mission.js"
 
 export interface ResumeRequest extends Omit<StartRequest, "goal"> {
   /** A mission id; unset: the newest unfinished mission of the project. */
@@ -58,14 +58,16 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   if (loaded.state.resumes >= maxResumes) throw refuse(`Mission ${missionId} was resumed ${loaded.state.resumes} times already; start a new mission (its report says what was done).`)
 
   let config
+  let sandbox
   try {
     config = loadConfig(request.directory)
+    sandbox = missionSandbox(config, missionId)
   } catch (error) {
     lock.value.release()
     throw error
   }
   const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [...loaded.warnings, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
-  const workspace = await reopenWorkspace(loaded.state, config)
+  const workspace = await reopenWorkspace(loaded.state, config, setupWrap(sandbox))
   if (!workspace.ok && cleanupLeft && (await branchGone(loaded.state))) {
     mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
     mission.record(resumed)
@@ -74,9 +76,10 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
     return { mission, finished: Promise.resolve(mission.state) }
   }
   if (!workspace.ok) throw refuse(`Mission ${missionId} cannot be resumed: ${workspace.error}`)
-  mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value)
+  mission = new Mission(missionId, { loaded: loaded.state }, config, workspace.value, sandbox)
   mission.record(resumed)
   if (!loaded.state.workspace) mission.record({ type: "workspace-open", ...workspace.value.opening })
+  if (!cleanupLeft) mission.record({ type: "sandbox-open", ...sandbox.opening })
   if (cleanupLeft) {
     // It ended, but its process died before landing and cleanup: only those are left to do.
     request.registry.add(mission)

@@ -13,6 +13,9 @@ import { outcomeLine } from "../mission/mission-outcome.js"
 import { isolationWarning } from "../mission/todo-render.js"
 import { spentSoFar } from "../economy/spend.js"
 import { runMission } from "./run-mission.js"
+import { openSandbox, type CommandSandbox } from "../sandbox/command-sandbox.js"
+import { probeSandbox } from "../sandbox/sandbox-probe.js"
+import type { OrchestratorConfig } from "../config/config.js"
 
 /** Why a mission did not start. Its message is shown to the user as is. */
 export class MissionStartError extends Error {
@@ -73,7 +76,8 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
     )
 
   const missionId = newMissionId()
-  const workspace = await openWorkspace(request.directory, missionId, config)
+  const sandbox = missionSandbox(config, missionId)
+  const workspace = await openWorkspace(request.directory, missionId, config, undefined, setupWrap(sandbox))
   // Without the id: the host retries a failed turn whose text carries digits like a status code.
   if (!workspace.ok) throw new MissionStartError(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
   const mission = new Mission(
@@ -81,14 +85,28 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
     { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands, memoryAlpha: config.context.alpha },
     config,
     workspace.value,
+    sandbox,
   )
   mission.record({ type: "workspace-open", ...workspace.value.opening })
+  mission.record({ type: "sandbox-open", ...sandbox.opening })
   const lock = acquireMissionLock(mission.folder, { onLost: (reason) => mission.haltWith({ kind: "lock", reason }) })
   if (!lock.ok) throw new MissionStartError(lock.error)
   request.host.toast(`Mission ${missionId} started`, "info")
   const warning = isolationWarning(mission.state)
   if (warning) request.host.toast(warning, "warning")
   return launchMission(mission, request, lock.value)
+}
+
+/** Setup commands (they install) run in the sandbox with the network kept. */
+export function setupWrap(sandbox: CommandSandbox) {
+  return (command: string, directory: string) => sandbox.wrapIn(directory, { network: true, userCheckout: false })(command)
+}
+
+/** The OS sandbox a new or resumed mission gets under the config; a MissionStartError when it is required and none can be had. */
+export function missionSandbox(config: OrchestratorConfig, missionId: string): CommandSandbox {
+  const opened = openSandbox(config.sandbox, probeSandbox, missionId, config.workerWeb)
+  if (!opened.ok) throw new MissionStartError(`${opened.error} Install bubblewrap, or set "sandbox": "auto" in .opencode/orchestrator.json to run with the command guard only.`)
+  return opened.value
 }
 
 /** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
@@ -101,9 +119,13 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
     // With the spend so far, once there is any: the TUI has no other live view of it.
     if (variant && line) request.host.toast(`${line}${spentSoFar(state)}`, variant)
   })
+  if (mission.state.sandbox?.kind === "none") request.host.toast(`No OS sandbox: ${mission.state.sandbox.reason}. Workers' commands are checked by the command guard only.`, "warning")
   const engine = createEngine(mission, request.host, request.registry)
   const finished = runMission(engine)
-    .finally(() => lock.release())
+    .finally(() => {
+      mission.sandbox.close()
+      lock.release()
+    })
     .then(async (state) => {
       // Nobody followed the mission from a tool call: show the report once the session is idle.
       if (!mission.attached) await request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))

@@ -26,6 +26,10 @@ export function eventLine(event: MissionEvent): string | undefined {
       return `task ${event.taskId}: review ${event.verdict}${event.overruled ? " (reviewer's approve overruled by failing evidence)" : ""}${event.findings.length ? `: ${event.findings[0]!.message.split("\n")[0]}` : ""}`
     case "workspace-open":
       return event.mode === "worktrees" ? `worktrees: mission branch ${event.branch}${event.uncommitted === "included" ? " (with your uncommitted changes)" : ""}` : `shared tree: ${event.reason}`
+    case "sandbox-open":
+      return event.kind === "bwrap"
+        ? `sandbox: bubblewrap (workers write only their worktree${event.network ? "" : ", no network"}${event.pids === "none" ? ", no process limit" : ""})`
+        : `NO SANDBOX: ${event.reason}; workers' commands are checked by the command guard only`
     case "mission-resume":
       return `mission resumed${event.warnings.length ? ` (${event.warnings.join("; ")})` : ""}`
     case "mission-pause":

@@ -95,6 +95,8 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
   /** The user's amendment to a running mission (through the commander's mission_amend): core memory from then on. */
   event("mission-amend", { text }),
   event("workspace-open", WorkspaceOpeningSchema.shape),
+  /** The OS sandbox the mission's commands run in, or why there is none (then the command guard alone stands). */
+  event("sandbox-open", { kind: z.enum(["bwrap", "none"]), reason: text.optional(), pids: z.enum(["cgroup", "ulimit", "none"]).optional(), network: z.boolean().optional() }),
   event("mission-resume", { rootSessionId: text, pid: z.number().int(), warnings: z.array(text) }),
   event("task-resume", { taskId: text, reason: text, attemptCounted: z.boolean() }),
   event("plan-reject", { attempt: count, problems: z.array(text) }),

@@ -69,6 +69,8 @@ export interface MissionState {
   /** How often the mission was resumed after its process ended. */
   resumes: number
   workspace?: WorkspaceOpening
+  /** The OS sandbox of the mission's commands, as it opened (the latest, after a resume). */
+  sandbox?: Omit<Extract<MissionEvent, { type: "sandbox-open" }>, "type">
   closing?: WorkspaceClosing
   /** The mission branch's head after the latest merge, and its verification evidence. */
   verifiedHead?: { commit: string; evidence: Evidence[] }
@@ -138,6 +140,10 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     case "workspace-open": {
       const { type: _type, ...opening } = event
       return { ...state, workspace: opening }
+    }
+    case "sandbox-open": {
+      const { type: _type, ...opening } = event
+      return { ...state, sandbox: opening }
     }
     case "workspace-close": {
       const { type: _type, ...closing } = event

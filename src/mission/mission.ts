@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync, existsSync } from "node:fs"
 import path from "node:path"
 import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
+import { CommandSandbox } from "../sandbox/command-sandbox.js"
 import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
@@ -82,6 +83,8 @@ export class Mission {
     start: Extract<MissionEvent, { type: "mission-start" }> | { loaded: MissionState },
     readonly config: OrchestratorConfig,
     readonly workspace: Workspace,
+    /** Where the mission's commands run: bubblewrap, or (sandbox "off", or none to be had) as they are. */
+    readonly sandbox: CommandSandbox = new CommandSandbox(undefined, id, false),
   ) {
     this.budgets = new ConversationBudgets(config.budget)
     const directory = "loaded" in start ? start.loaded.directory : start.directory

@@ -1,3 +1,4 @@
+import { sandboxPidsMax } from "../sandbox/command-sandbox.js"
 import type { RoleName } from "../config/roles.js"
 import type { Evidence, TokenUsage } from "./mission-event.js"
 import type { MissionState } from "./mission-state.js"
@@ -14,6 +15,19 @@ function verificationCell(evidence: Evidence[]): string {
   if (evidence.length === 0) return "—"
   const failed = evidence.filter((item) => !evidencePassed(item))
   return failed.length ? `failed: ${failed.map((item) => `\`${item.command}\``).join(", ")}` : `passed (${evidence.length})`
+}
+
+function sandboxLines(state: MissionState): string[] {
+  const sandbox = state.sandbox
+  if (!sandbox) return []
+  if (sandbox.kind === "none") return ["", "## Sandbox", "", `**No OS sandbox**: ${sandbox.reason}. Workers' commands were checked by the command guard only, which reads text and can be got round.`]
+  const pids = { cgroup: `at most ${sandboxPidsMax} processes (a cgroup)`, ulimit: `at most ${sandboxPidsMax} processes (ulimit)`, none: "no process limit (root without a writable cgroup)" }[sandbox.pids ?? "none"]
+  return [
+    "",
+    "## Sandbox",
+    "",
+    `Every command of the workers, verification and setup ran under bubblewrap: the machine read-only but for the task's folder and a private temp dir, secrets in $HOME hidden, ${sandbox.network ? "the network kept (workerWeb)" : "no network (setup commands kept it)"}, ${pids}.`,
+  ]
 }
 
 function workspaceLines(state: MissionState): string[] {
@@ -108,7 +122,7 @@ export function renderReport(state: MissionState): string {
     }
     for (const finding of state.masterFindings) lines.push(`- master review: ${finding.file ? `${finding.file}: ` : ""}${finding.message.split("\n")[0]}`)
   }
-  lines.push(...workspaceLines(state), ...contextLines(state))
+  lines.push(...workspaceLines(state), ...sandboxLines(state), ...contextLines(state))
   lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence, state.verifyCommands))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 

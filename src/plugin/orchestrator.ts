@@ -170,8 +170,13 @@ export function createOrchestrator() {
         // A safety net for our workers only; the user's own agents are theirs to govern.
         const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(call.sessionID) : undefined
         if (!binding || !directory) return
-        const refusal = refuseToolCall(call.tool, output.args, { directory, userCheckout: directory === binding.mission.workspace.root })
+        const userCheckout = directory === binding.mission.workspace.root
+        const refusal = refuseToolCall(call.tool, output.args, { directory, userCheckout })
         if (refusal) throw new Error(refusal)
+        // The boundary: the host runs the command we leave here, so it runs under bubblewrap.
+        const args = output.args as { command?: unknown }
+        if (call.tool === "bash" && typeof args.command === "string")
+          args.command = binding.mission.sandbox.wrap(args.command, { directory, key: binding.taskId ?? "worker", network: binding.mission.config.workerWeb, userCheckout })
       },
 
       async "tool.execute.after"(call) {

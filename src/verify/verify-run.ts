@@ -17,9 +17,10 @@ class HeadTail {
 
 /**
  * Runs one shell command in its own process group; on timeout (or abort) the whole group is
- * killed. Never throws: a command that cannot start is evidence with exit code null.
+ * killed. Never throws: a command that cannot start is evidence with exit code null. `wrap`
+ * gives the line that actually runs (the sandbox's); the evidence names the command as given.
  */
-export function runCommand(command: string, cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<Evidence> {
+export function runCommand(command: string, cwd: string, timeoutMs: number, signal?: AbortSignal, wrap?: (command: string) => string): Promise<Evidence> {
   const started = Date.now()
   const output = new HeadTail()
   const cannotStart = (error: unknown): Evidence => ({
@@ -34,7 +35,7 @@ export function runCommand(command: string, cwd: string, timeoutMs: number, sign
     let child: ReturnType<typeof spawn>
     try {
       // spawn throws (rather than emitting "error") for arguments it refuses, e.g. a NUL byte.
-      child = spawn("sh", ["-c", command], {
+      child = spawn("sh", ["-c", wrap ? wrap(command) : command], {
         cwd,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
@@ -77,11 +78,11 @@ export function runCommand(command: string, cwd: string, timeoutMs: number, sign
 }
 
 /** Runs every command in order (all of them, so the evidence is complete). */
-export async function runVerification(commands: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<Evidence[]> {
+export async function runVerification(commands: string[], cwd: string, timeoutMs: number, signal?: AbortSignal, wrap?: (command: string) => string): Promise<Evidence[]> {
   const evidence: Evidence[] = []
   for (const command of commands) {
     if (signal?.aborted) break
-    evidence.push(await runCommand(command, cwd, timeoutMs, signal))
+    evidence.push(await runCommand(command, cwd, timeoutMs, signal, wrap))
   }
   return evidence
 }

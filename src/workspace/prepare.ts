@@ -3,6 +3,9 @@ import path from "node:path"
 import { describeEvidence, runCommand } from "../verify/verify-run.js"
 import type { Outcome } from "./git.js"
 
+/** Turns a setup command into the one that runs it, in `directory` (the sandbox's wrap); unset, as it is. */
+export type CommandWrap = (command: string, directory: string) => string
+
 export interface Preparation {
   /** Paths symlinked from the user's checkout when they exist there and not in the worktree. */
   link: string[]
@@ -11,6 +14,8 @@ export interface Preparation {
   /** Shell commands run in a new worktree afterwards. */
   setup: string[]
   setupTimeoutMs: number
+  /** Setup commands run through this (the mission's sandbox, with the network: they install). */
+  wrap?: CommandWrap
 }
 
 /**
@@ -71,7 +76,7 @@ export async function prepareWorktree(root: string, worktree: string, preparatio
   }
   if (runSetup)
     for (const command of preparation.setup) {
-      const evidence = await runCommand(command, worktree, preparation.setupTimeoutMs, signal)
+      const evidence = await runCommand(command, worktree, preparation.setupTimeoutMs, signal, preparation.wrap && ((line) => preparation.wrap!(line, worktree)))
       if (evidence.exitCode !== 0) return { ok: false, error: `worktree setup failed:\n${describeEvidence(evidence, 10)}` }
     }
   return { ok: true, value: prepared }

@@ -1,0 +1,147 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { bwrapArguments, shellQuote } from "./bwrap-arguments.js"
+import { homeSecrets } from "./home-secrets.js"
+import type { SandboxProbe } from "./sandbox-probe.js"
+
+/** `sandbox` in the config: whether a mission may run where no OS sandbox can be had. */
+export type SandboxMode = "required" | "auto" | "off"
+
+/** What a mission's sandbox is (the `sandbox-open` event): recorded when it opens, shown before the work and in the report. */
+export interface SandboxOpening {
+  kind: "bwrap" | "none"
+  /** Why there is none. */
+  reason?: string
+  /** How its process count is bounded. */
+  pids?: "cgroup" | "ulimit" | "none"
+  /** Workers' commands keep the network (workerWeb). */
+  network?: boolean
+}
+
+/** Processes one sandbox (one task, or the mission's own commands) may have at once: a fork bomb stops there. */
+export const sandboxPidsMax = 1024
+
+export interface SandboxRequest {
+  /** The folder the command may write (its worktree, or the user's checkout in a shared tree). */
+  directory: string
+  /** Whose sandbox: a task id, or "mission"; each has its own temp dir and process limit. */
+  key: string
+  /** Keep the host's network. */
+  network: boolean
+  /** True when `directory` is the user's own checkout: the host's config and the mission's files in it stay read-only. */
+  userCheckout?: boolean
+  cwd?: string
+}
+
+/** Paths in a writable folder that a sandboxed command must not change: git's, and the host's and ours in the user's checkout. */
+function protectedPaths(request: SandboxRequest): string[] {
+  const names = request.userCheckout ? [".git", ".opencode", "opencode.json", "opencode.jsonc"] : [".git"]
+  return names.map((name) => path.join(request.directory, name)).filter((file) => existsSync(file))
+}
+
+/**
+ * A mission's command sandbox. `wrap` turns a shell command into one that runs it under
+ * bubblewrap (or returns it as it is, when the mission runs without a sandbox); `close` ends
+ * what is left of its processes and removes its temp dirs and cgroups.
+ */
+export class CommandSandbox {
+  readonly opening: SandboxOpening
+  private readonly temps: string
+  private readonly groups = new Set<string>()
+
+  constructor(
+    private readonly probe: SandboxProbe | undefined,
+    readonly missionId: string,
+    network: boolean,
+  ) {
+    this.opening = probe?.available
+      ? { kind: "bwrap", pids: probe.pids.kind, network }
+      : { kind: "none", reason: probe ? probe.reason : 'turned off ("sandbox": "off")' }
+    this.temps = path.join(os.tmpdir(), "opencode-orchestrator-sandbox", missionId)
+  }
+
+  get active(): boolean {
+    return this.opening.kind === "bwrap"
+  }
+
+  /** The command line that runs `command` in the sandbox `request` describes (for `sh -c` or the host's bash). */
+  wrap(command: string, request: SandboxRequest): string {
+    const probe = this.probe
+    if (!probe?.available) return command
+    const key = request.key.replace(/[^\w.-]/g, "_")
+    const temp = path.join(this.temps, key)
+    mkdirSync(path.join(temp, "cache"), { recursive: true })
+    const secrets = homeSecrets(os.homedir())
+    const args = bwrapArguments({
+      writable: [request.directory, temp],
+      readOnly: protectedPaths(request),
+      hiddenFolders: secrets.folders,
+      hiddenFiles: secrets.files,
+      temp,
+      network: request.network,
+      cwd: request.cwd,
+    })
+    const inner = probe.pids.kind === "ulimit" ? `ulimit -u ${sandboxPidsMax} 2>/dev/null\n${command}` : command
+    const line = `exec ${[probe.bwrap, ...args, "--", probe.shell, "-c", inner].map(shellQuote).join(" ")}`
+    if (probe.pids.kind !== "cgroup") return line
+    const group = this.cgroup(probe.pids.folder, key)
+    return group ? `echo $$ > ${shellQuote(path.join(group, "cgroup.procs"))} 2>/dev/null; ${line}` : line
+  }
+
+  /** `wrap` for the commands the engine runs in `directory` (verification, setup): each folder its own sandbox. */
+  wrapIn(directory: string, options: { network: boolean; userCheckout: boolean }): (command: string) => string {
+    return (command) => this.wrap(command, { directory, key: path.basename(directory), ...options })
+  }
+
+  /** Ends every process left in this mission's cgroups, removes them and the temp dirs. Never throws. */
+  close(): void {
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    for (const group of this.groups) {
+      // A process just killed leaves its cgroup a moment later: retry the removal for up to a second.
+      for (let round = 0; round < 100; round++) {
+        for (const pid of readPids(group))
+          try {
+            process.kill(pid, "SIGKILL")
+          } catch {}
+        try {
+          rmdirSync(group)
+          break
+        } catch {
+          Atomics.wait(pause, 0, 0, 10)
+        }
+      }
+    }
+    this.groups.clear()
+    rmSync(this.temps, { recursive: true, force: true })
+  }
+
+  private cgroup(parent: string, key: string): string | undefined {
+    const group = path.join(parent, `${this.missionId}-${key}`)
+    if (this.groups.has(group)) return group
+    try {
+      mkdirSync(group, { recursive: true })
+      writeFileSync(path.join(group, "pids.max"), String(sandboxPidsMax))
+      this.groups.add(group)
+      return group
+    } catch {
+      return undefined
+    }
+  }
+}
+
+function readPids(group: string): number[] {
+  try {
+    return readFileSync(path.join(group, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+/** The sandbox a mission gets under `mode`, or why it cannot start (`required` and none can be had). */
+export function openSandbox(mode: SandboxMode, probe: () => SandboxProbe, missionId: string, network: boolean): { ok: true; value: CommandSandbox } | { ok: false; error: string } {
+  if (mode === "off") return { ok: true, value: new CommandSandbox(undefined, missionId, network) }
+  const found = probe()
+  if (!found.available && mode === "required") return { ok: false, error: `"sandbox": "required", and no OS sandbox can be had: ${found.reason}.` }
+  return { ok: true, value: new CommandSandbox(found, missionId, network) }
+}
