@@ -50,6 +50,8 @@ export const WorkspaceOpeningSchema = z.object({
   directory: text,
   /** Where tasks work inside each worktree, relative to its top ("" or unset: the top): a project in a subfolder of its repository. */
   subfolder: text.optional(),
+  /** The repository's config, hooks and attributes at the start, by hash (git-integrity.ts): checked before landing. */
+  gitFiles: z.record(z.string(), text).optional(),
 })
 export type WorkspaceOpening = z.infer<typeof WorkspaceOpeningSchema>
 

@@ -12,10 +12,30 @@ export interface GitResult {
 /** A value or why there is none: how every workspace step reports failure (never thrown). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string }
 
-/** Runs git; never throws (failures are values). */
+/** An empty folder for core.hooksPath: made once per process. */
+let noHooks: string | undefined
+
+/**
+ * What every git command of ours runs with: no hooks, no fsmonitor, no external diff, pager or
+ * ssh helper from the repository's config. Those run programs a worker could have planted; the
+ * engine's commits, merges and worktree adds, and the landing in the user's checkout, run none.
+ */
+export function hardenedGitArguments(): string[] {
+  noHooks ??= mkdtempSync(path.join(os.tmpdir(), "orchestrator-no-hooks-"))
+  return ["-c", `core.hooksPath=${noHooks}`, "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "diff.external=", "-c", "core.pager=cat", "-c", "protocol.ext.allow=never"]
+}
+
+/** The environment without GIT_* variables (GIT_DIR, GIT_CONFIG_*, GIT_EXEC_PATH … would redirect git), plus `extra`. */
+export function gitEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("GIT_")) env[name] = value
+  return { ...env, ...extra }
+}
+
+/** Runs git, hardened (see hardenedGitArguments); never throws (failures are values). */
 export function git(args: string[], cwd: string, env: Record<string, string> = {}): Promise<GitResult> {
   return new Promise((resolve) => {
-    execFile("git", args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile("git", [...hardenedGitArguments(), ...args], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) }),
     )
   })

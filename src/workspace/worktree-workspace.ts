@@ -5,6 +5,7 @@ import { faultPoint } from "../mission/fault-point.js"
 import { commitIdentity, gitValue, truncate, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
+import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
 import { addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
@@ -94,7 +95,9 @@ export class WorktreeWorkspace implements Workspace {
       await removeWorktree(root, missionTop, branch)
       return { ok: false, error: `cannot prepare the mission worktree: ${prepared.error}` }
     }
-    const opening = { mode: "worktrees" as const, branch, head: head.value, base, uncommitted, directory: missionDirectory, ...(subfolder ? { subfolder } : {}) }
+    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
+    const gitFiles = commonDir.ok ? gitFingerprint(commonDir.value) : {}
+    const opening = { mode: "worktrees" as const, branch, head: head.value, base, uncommitted, directory: missionDirectory, ...(subfolder ? { subfolder } : {}), gitFiles }
     return { ok: true, value: new WorktreeWorkspace(root, opening, missionDirectory, folder, identity, settings, new Set(prepared.value), subfolder, repoTop) }
   }
 
@@ -282,9 +285,22 @@ export class WorktreeWorkspace implements Workspace {
     const head = (await this.missionHead()) ?? this.opening.base
     const start: LandingStart = { root: this.repoTop, branch: this.opening.branch, head: this.opening.head, base: this.opening.base, snapshot: this.opening.uncommitted === "included" }
     if (head === this.opening.base) return { landing: "nothing", detail: "the mission branch has no change" }
-    if (sealed && this.settings.land === "auto") return landMission(start, head).finally(() => faultPoint("land:done"))
+    if (sealed && this.settings.land === "auto") {
+      const changed = await this.gitFilesChanged()
+      if (changed.length)
+        return { landing: "branch", detail: `not landed: the repository's git config or hooks changed during the mission (${changed.join(", ")}); check them, then take it`, command: takeCommand(start) }
+      return landMission(start, head).finally(() => faultPoint("land:done"))
+    }
     const detail = sealed ? 'kept on its branch ("land": "branch")' : "not sealed: the approved work stays on the mission branch"
     return { landing: "branch", detail, command: takeCommand(start) }
+  }
+
+  /** What changed in the repository's config, hooks and attributes since the mission started. */
+  private async gitFilesChanged(): Promise<string[]> {
+    const before = this.opening.gitFiles
+    if (!before) return []
+    const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], this.root)
+    return commonDir.ok ? fingerprintChanges(before, gitFingerprint(commonDir.value)) : ["the git folder could not be read"]
   }
 
   private async headOf(directory: string): Promise<string | undefined> {

@@ -113,3 +113,40 @@ test("a worker's commands run in the sandbox: canaries outside its worktree surv
     rmSync(path.join(home, ".aws", `credentials-${id}`), { force: true })
   }
 })
+
+test("git cannot be turned against the engine: the user's hooks never run in its git commands, and a hook planted mid-mission stops the landing", async () => {
+  const project = sampleProject()
+  const ran = path.join(project, "..", `${path.basename(project)}-hook-ran`)
+  // A hook already there (every git command that runs hooks would run it), and fsmonitor pointed at a program.
+  const hook = `#!/bin/sh\necho "$0" >> ${ran}\n`
+  for (const name of ["post-checkout", "pre-commit", "post-commit", "post-merge", "reference-transaction"]) writeFileSync(path.join(project, ".git", "hooks", name), hook, { mode: 0o755 })
+  writeFileSync(path.join(project, "fsmonitor.sh"), `#!/bin/sh\necho fsmonitor >> ${ran}\n`, { mode: 0o755 })
+  execFileSync("git", ["config", "core.fsmonitor", path.join(project, "fsmonitor.sh")], { cwd: project })
+  // Without the sandbox, a worker plants one more hook: only the fingerprint check is left to catch it.
+  mkdirSync(path.join(project, ".opencode"), { recursive: true })
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ sandbox: "off" }))
+  const onlyA = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
+  const planting = {
+    agent: "worker",
+    task: "A",
+    replies: [
+      call("bash", { command: `printf '#!/bin/sh\\necho planted >> ${ran}\\n' > "$(git rev-parse --path-format=absolute --git-common-dir)/hooks/post-rewrite"`, description: "plant" }),
+      call("write", { filePath: "src/sum.js", content: sources.sum }),
+      call("write", { filePath: "test/sum.test.js", content: sources.sumTest }),
+      call("submit_work", { summary: "sum written" }),
+      say("Submitted."),
+    ],
+  }
+  try {
+    const run = await runTask(project, sumStatsScenario([onlyA, planting]), ["add", "a", "sum"])
+    assert.equal(run.exitCode, 2, `sealed but not landed: ${explain(run)}`)
+    assert.equal(existsSync(ran), false, existsSync(ran) ? readFileSync(ran, "utf8") : "no hook and no fsmonitor ran")
+    const [close] = eventsOf(project, "workspace-close")
+    assert.equal(close?.landing, "branch")
+    assert.match(close!.detail, /git config or hooks changed during the mission \(hooks\/post-rewrite\)/)
+    assert.equal(existsSync(path.join(project, "src", "sum.js")), false, "nothing entered the checkout")
+    assert.equal(eventsOf(project, "sandbox-open")[0]?.kind, "none")
+  } finally {
+    rmSync(ran, { force: true })
+  }
+})
