@@ -1,8 +1,11 @@
 /**
- * A safety net for the shell commands our workers run: a few commands that destroy a machine, a
- * repository or the user's work are refused, also when hidden behind quoting, `bash -c`, `eval`,
- * `$(echo …)`, variables or extra spaces. It reads text; it is not a sandbox.
+ * The first line in front of the sandbox: a few commands that destroy a machine, a repository or
+ * the user's work, or run what was downloaded, are refused with a reason the model gets at once.
+ * The command is read by a real shell parser (shell-syntax.ts), so quoting, escapes, $'…',
+ * variables, ${IFS}, wrappers (env, sudo, timeout, xargs …), substitutions and pipelines do not
+ * hide it. It reads text, and so it can be got round: the sandbox is the boundary.
  */
+import { commandArgv, isDecoder, isDownloader, parseShell, printed, programName, ShellParseError, type ShellWord, type SimpleCommand } from "./shell-syntax.js"
 
 export interface GuardContext {
   /** The directory the command runs in. */
@@ -11,180 +14,215 @@ export interface GuardContext {
   userCheckout: boolean
 }
 
-/** Characters that end a word; with "&&", "||", "|&" and the words "{" and "}", what separates commands. */
-const operatorChars = new Set([";", "&", "|", "\n", "(", ")"])
-const operators = new Set([...operatorChars, "&&", "||", "|&", "{", "}"])
-const shells = new Set(["sh", "bash", "zsh", "dash", "ksh", "fish"])
-const prefixes = new Set(["sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "builtin", "xargs"])
+const shells = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox"])
+const interpreters = new Set(["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "bun", "deno", "tclsh", "Rscript"])
+const sources = new Set(["source", "."])
 
-/** Splits a command line into words and operators: quotes removed, escapes resolved. */
-export function shellWords(text: string): string[] {
-  const words: string[] = []
-  let word = ""
-  let quoted = false
-  const flush = () => {
-    if (word || quoted) words.push(word)
-    word = ""
-    quoted = false
-  }
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!
-    if (char === "\\" && i + 1 < text.length) {
-      if (text[i + 1] !== "\n") word += text[i + 1]
-      i++
-    } else if (char === "'") {
-      const end = text.indexOf("'", i + 1)
-      word += text.slice(i + 1, end < 0 ? undefined : end)
-      quoted = true
-      i = end < 0 ? text.length : end
-    } else if (char === '"') {
-      let j = i + 1
-      while (j < text.length && text[j] !== '"') {
-        if (text[j] === "\\" && j + 1 < text.length) j++
-        word += text[j]
-        j++
-      }
-      quoted = true
-      i = j
-    } else if (char === " " || char === "\t") flush()
-    else if (operatorChars.has(char)) {
-      flush()
-      const two = text.slice(i, i + 2)
-      if (two === "&&" || two === "||" || two === "|&") {
-        words.push(two)
-        i++
-      } else words.push(char)
-    } else word += char
-  }
-  flush()
-  return words
-}
-
-/** `$(…)` and backticks: their inner commands, and the text with `$(echo x)` replaced by x. */
-function substitutions(text: string): { inner: string[]; text: string } {
-  const inner: string[] = []
-  let result = text.replace(/`([^`]*)`/g, (_match, body: string) => {
-    inner.push(body)
-    return echoed(body) ?? "__substitution__"
-  })
-  // Innermost first, repeatedly, so nested substitutions unwrap.
-  for (let round = 0; round < 10; round++) {
-    const next = result.replace(/\$\(([^()]*)\)/g, (_match, body: string) => {
-      inner.push(body)
-      return echoed(body) ?? "__substitution__"
-    })
-    if (next === result) break
-    result = next
-  }
-  return { inner, text: result }
-}
-
-function echoed(command: string): string | undefined {
-  const words = shellWords(command.trim())
-  return (words[0] === "echo" || words[0] === "printf") && words.length > 1 ? words.slice(words[1] === "-n" ? 2 : 1).join(" ") : undefined
-}
-
-/** Resolves `NAME=value` assignments made in the text, and HOME, in every word. */
-function expandVariables(words: string[]): string[] {
-  const values = new Map<string, string>([["HOME", "~"]])
-  for (const word of words) {
-    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word)
-    if (assignment) values.set(assignment[1]!, assignment[2]!)
-  }
-  return words.map((word) => word.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (match, name: string) => values.get(name) ?? match))
-}
-
-/** Simple commands (words between operators), each with the command piped into it, if any. */
-function simpleCommands(words: string[]): Array<{ words: string[]; pipedFrom?: string[] }> {
-  const commands: Array<{ words: string[]; pipedFrom?: string[] }> = []
-  let current: string[] = []
-  let pipeSource: string[] | undefined
-  for (const word of words) {
-    if (!operators.has(word)) {
-      current.push(word)
-      continue
-    }
-    if (current.length) commands.push({ words: current, pipedFrom: pipeSource })
-    pipeSource = (word === "|" || word === "|&") && current.length ? current : undefined
-    current = []
-  }
-  if (current.length) commands.push({ words: current, pipedFrom: pipeSource })
-  return commands
-}
-
-/** The command itself: assignments and wrappers such as sudo, env or xargs dropped. */
-function commandWords(words: string[]): string[] {
-  let index = 0
-  while (index < words.length) {
-    const word = words[index]!
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || word === "export") index++
-    else if (prefixes.has(word)) {
-      index++
-      while (index < words.length && words[index]!.startsWith("-")) index++
-    } else break
-  }
-  return words.slice(index).map((word, position) => (position === 0 ? word.replace(/^.*\//, "") : word))
-}
+const texts = (words: ShellWord[]) => words.map((word) => word.text)
 
 function flags(words: string[]): string {
   return words.filter((word) => /^-[A-Za-z]+$/.test(word)).map((word) => word.slice(1)).join("")
 }
 
-function isVitalPath(target: string, context: GuardContext): boolean {
-  const cleaned = target.replace(/\/+$/, "") || "/"
-  if (["/", "/*", "~", "~/*", "*", ".", "./*", "..", "../*", ".*"].includes(cleaned)) return true
+function isVitalPath(target: string, context: GuardContext, inSubfolder: boolean): boolean {
+  let cleaned = target
+  // `/usr/*`, `/usr/.` and `/usr/` are /usr.
+  for (let previous = ""; previous !== cleaned; ) {
+    previous = cleaned
+    cleaned = cleaned.replace(/\/+$/, "").replace(/\/(\*|\.)$/, "")
+  }
+  cleaned ||= "/"
+  if (["/", "/*", "~", "~/*", "..", "../*"].includes(cleaned) || /^\.\.\//.test(cleaned)) return true
+  // The task's own folder: `*` or `.` there, unless a `cd` into a subfolder came first.
+  if (!inSubfolder && ["*", ".", "./*", ".*"].includes(cleaned)) return true
   if (/(^|\/)\.git$/.test(cleaned)) return true
   if (cleaned === context.directory.replace(/\/+$/, "") || cleaned === `${context.directory.replace(/\/+$/, "")}/*`) return true
   // A top-level system folder (/usr, /etc, /home …) or the home folder's own entries.
   return /^\/[^/]+$/.test(cleaned) || (/^~\/?[^/]*$/.test(cleaned) && !cleaned.includes("."))
 }
 
-function checkSimple(words: string[], pipedFrom: string[] | undefined, context: GuardContext, depth: number): string | undefined {
-  const [name, ...args] = commandWords(words)
-  if (!name) return undefined
-  if (shells.has(name) && pipedFrom && ["curl", "wget"].includes(commandWords(pipedFrom)[0] ?? "")) return "piping a download into a shell"
-  if (name === "rm") {
-    const recursive = /[rR]/.test(flags(args)) || args.includes("--recursive")
-    const target = args.find((arg) => !arg.startsWith("-") && isVitalPath(arg, context))
-    if (recursive && target) return `recursive rm of ${target}`
+/** git's global options before its subcommand: -C and --git-dir/--work-tree point it elsewhere; -c sets config. */
+function gitParts(args: string[]): { sub?: string; rest: string[]; elsewhere?: string; config: string[] } {
+  const config: string[] = []
+  let elsewhere: string | undefined
+  let index = 0
+  while (index < args.length) {
+    const arg = args[index]!
+    if (arg === "-C" || arg === "--git-dir" || arg === "--work-tree" || arg === "--namespace") {
+      if (arg !== "--namespace") elsewhere = args[index + 1]
+      index += 2
+    } else if (arg === "-c") {
+      config.push(args[index + 1] ?? "")
+      index += 2
+    } else if (/^--(git-dir|work-tree)=/.test(arg)) {
+      elsewhere = arg.split("=")[1]
+      index++
+    } else if (arg.startsWith("-")) index++
+    else break
   }
-  if (name === "chmod" || name === "chown") {
-    const recursive = /R/.test(flags(args)) || args.includes("--recursive")
-    const target = args.find((arg) => !arg.startsWith("-") && arg.startsWith("/") && isVitalPath(arg, context))
-    if (recursive && target) return `recursive ${name} of ${target}`
-  }
-  if (/^mkfs(\.|$)/.test(name)) return "formatting a file system"
-  if (name === "dd" && args.some((arg) => /^of=\/dev\//.test(arg))) return "dd onto a device"
-  if (name === "git") {
-    const sub = args.find((arg) => !arg.startsWith("-"))
-    if (sub === "push" && args.some((arg) => arg === "--force" || arg === "-f" || /^\+/.test(arg) || /^-[a-zA-Z]*f/.test(arg))) return "git push --force"
-    if (context.userCheckout && sub === "reset" && args.includes("--hard")) return "git reset --hard in your checkout"
-    if (context.userCheckout && sub === "clean" && /f/.test(flags(args))) return "git clean in your checkout"
-  }
-  if (shells.has(name) && args[0] === "-c" && args[1] !== undefined) return dangerousCommand(args[1], context, depth + 1)
-  if (name === "eval") return dangerousCommand(args.join(" "), context, depth + 1)
+  return { sub: args[index], rest: args.slice(index + 1), elsewhere, config }
+}
+
+/** Config keys whose value git runs as a program. */
+const executableConfig = /^(alias\.[^=]*=\s*!|core\.(fsmonitor|hookspath|sshcommand|pager|editor|askpass)=|diff\.[^=]*\.(textconv|command)=|filter\.[^=]*\.(clean|smudge|process)=|credential\.helper=|gpg\.program=|sequence\.editor=|uploadpack\.packobjectshook=)/i
+
+function checkGit(args: string[], context: GuardContext): string | undefined {
+  const { sub, rest, elsewhere, config } = gitParts(args)
+  if (config.some((entry) => executableConfig.test(entry))) return "git -c that runs a program"
+  if (sub === "push" && rest.some((arg) => /^--(force|force-with-lease|force-if-includes|mirror)(=|$)/.test(arg) || /^-[a-zA-Z]*f/.test(arg) || /^\+/.test(arg) || /^[^-].*:\+/.test(arg)))
+    return "git push --force"
+  if (sub === "config" && rest.some((arg) => /^(core\.(fsmonitor|hookspath|sshcommand|pager)|alias\.|filter\.|diff\..*\.textconv|credential\.helper)/i.test(arg))) return "git config of a setting that runs a program"
+  // In the user's checkout, or pointed at another tree: what throws work away.
+  const theirs = context.userCheckout || (elsewhere !== undefined && elsewhere !== "." && elsewhere !== context.directory)
+  if (theirs && sub === "reset" && rest.includes("--hard")) return `git reset --hard in ${context.userCheckout ? "your checkout" : elsewhere}`
+  if (theirs && sub === "clean" && /f/.test(flags(rest))) return `git clean in ${context.userCheckout ? "your checkout" : elsewhere}`
+  if (theirs && (sub === "checkout" || sub === "restore") && rest.some((arg) => arg === "--" || arg === "." || arg === "-f" || arg === "--force")) return `git ${sub} over the files in ${context.userCheckout ? "your checkout" : elsewhere}`
   return undefined
 }
 
-const forkBomb = /([A-Za-z_:][A-Za-z0-9_:]*)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&?\s*;?\s*\}\s*;?\s*\1/
+/** True when a shell or interpreter runs what comes in on its standard input. */
+function readsProgramFromInput(argv: string[]): boolean {
+  const [name, ...args] = argv
+  const program = programName(name)
+  if (shells.has(program)) return !args.some((arg) => !arg.startsWith("-") || arg === "-c") || args.includes("-s") || args.includes("-")
+  if (interpreters.has(program)) return args.every((arg) => arg.startsWith("-")) && !args.some((arg) => ["-c", "-e", "-E", "--eval", "-r", "-p", "--print"].includes(arg)) || args.includes("-")
+  return false
+}
+
+const runsCode = (program: string) => shells.has(program) || interpreters.has(program) || sources.has(program) || program === "eval"
+
+interface Walk {
+  context: GuardContext
+  depth: number
+  /** Files a download wrote in this command line. */
+  downloaded: Set<string>
+  /** A `cd` into a subfolder came first: `*` and `.` are no longer the task's whole folder. */
+  inSubfolder: boolean
+}
+
+/** The file a downloader writes, if it names one (curl -o/-O, wget -O or a URL's last part, a `>` redirect). */
+function downloadTargets(command: SimpleCommand, argv: string[]): string[] {
+  const [name, ...args] = argv
+  const targets: string[] = []
+  const url = args.find((arg) => /^[a-z]+:\/\//i.test(arg))
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!
+    if (arg === "-o" || arg === "--output" || (programName(name) === "wget" && (arg === "-O" || arg === "--output-document"))) targets.push(args[index + 1] ?? "")
+    else if (/^--output(-document)?=/.test(arg)) targets.push(arg.split("=")[1]!)
+    else if ((arg === "-O" || arg === "--remote-name") && url) targets.push(url.replace(/[?#].*$/, "").replace(/^.*\//, ""))
+  }
+  if (programName(name) === "wget" && !targets.length && url) targets.push(url.replace(/[?#].*$/, "").replace(/^.*\//, "") || "index.html")
+  for (const redirect of command.redirects) if (redirect.op === ">" || redirect.op === ">>" || redirect.op === "&>" || redirect.op === ">|") targets.push(redirect.target.text)
+  return targets.filter(Boolean).map((file) => file.replace(/^\.\//, ""))
+}
+
+function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
+  const { context } = walk
+  const words = command.words
+  const argv = commandArgv(texts(words))
+  const [name, ...args] = argv
+  const program = programName(name)
+  if (!program) return undefined
+  const argWords = words.slice(words.length - args.length)
+  const tainted = argWords.find((word) => word.taint)
+  const producers = command.pipedFrom.map((producer) => commandArgv(texts(producer.words)))
+
+  // What is run as code: from a download or a decoder, through a pipe, a substitution, a here-string or <(…).
+  if (readsProgramFromInput(argv) && command.pipedFrom.length) {
+    if (producers.some(isDownloader) || command.pipedFrom.some((producer) => producer.words.some((word) => word.taint === "download"))) return `piping a download into ${shells.has(program) ? "a shell" : program}`
+    if (producers.some(isDecoder)) return `piping decoded text into ${shells.has(program) ? "a shell" : program}`
+    for (const producer of producers) {
+      if (producer[0] !== "echo" && producer[0] !== "printf") continue
+      const reason = dangerousCommand(printed(producer), context, walk.depth + 1)
+      if (reason) return reason
+    }
+  }
+  if (runsCode(program)) {
+    if (tainted) return `running ${tainted.taint === "download" ? "a download" : "decoded text"} in ${program === "eval" ? "eval" : shells.has(program) ? "a shell" : program}`
+    const here = command.redirects.find((redirect) => redirect.op === "<<<")
+    if (here?.target.taint) return `running ${here.target.taint === "download" ? "a download" : "decoded text"} in a shell`
+    if (here && shells.has(program)) {
+      const reason = dangerousCommand(here.target.text, context, walk.depth + 1)
+      if (reason) return reason
+    }
+    const script = args.find((arg) => !arg.startsWith("-"))
+    if (script && walk.downloaded.has(script.replace(/^\.\//, ""))) return "running a downloaded file"
+  }
+  if (walk.downloaded.has(name!.replace(/^\.\//, ""))) return "running a downloaded file"
+
+  if (program === "rimraf" || (program === "npx" && args[0] === "rimraf")) {
+    const target = args.find((arg) => !arg.startsWith("-") && arg !== "rimraf" && isVitalPath(arg, context, walk.inSubfolder))
+    if (target) return `rimraf of ${target}`
+  }
+  const device = command.redirects.find((redirect) => /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|md|dm-|mapper\/)/.test(redirect.target.text) && redirect.op !== "<")
+  if (device) return `writing onto a device (${device.target.text})`
+  if (program === "rm") {
+    const recursive = /[rR]/.test(flags(args)) || args.includes("--recursive")
+    const target = args.find((arg) => !arg.startsWith("-") && isVitalPath(arg, context, walk.inSubfolder))
+    if (recursive && target) return `recursive rm of ${target}`
+    if (recursive && producers.some((producer) => ["echo", "printf"].includes(producer[0] ?? "") && isVitalPath(printed(producer).trim(), context, walk.inSubfolder))) return "recursive rm of a folder piped in"
+  }
+  if (program === "chmod" || program === "chown" || program === "chgrp") {
+    const recursive = /R/.test(flags(args)) || args.includes("--recursive")
+    const target = args.find((arg) => !arg.startsWith("-") && arg.startsWith("/") && isVitalPath(arg, context, walk.inSubfolder))
+    if (recursive && target) return `recursive ${program} of ${target}`
+  }
+  if (/^mkfs(\.|$)/.test(program) || program === "wipefs") return "formatting a file system"
+  if (program === "dd" && args.some((arg) => /^of=\/dev\/(?!null$|zero$|stdout$|stderr$)/.test(arg))) return "dd onto a device"
+  if (program === "shred" && args.some((arg) => arg.startsWith("/dev/"))) return "shredding a device"
+  if (program === "git") {
+    const reason = checkGit(args, context)
+    if (reason) return reason
+  }
+  if ((shells.has(program) || program === "su") && args.includes("-c")) {
+    const body = args[args.indexOf("-c") + 1]
+    if (body !== undefined) return dangerousCommand(body, context, walk.depth + 1)
+  }
+  if (program === "eval" && args.length) return dangerousCommand(args.join(" "), context, walk.depth + 1)
+  if (program === "find") {
+    const exec = args.findIndex((arg) => arg === "-exec" || arg === "-execdir" || arg === "-ok")
+    if (exec >= 0) {
+      const end = args.findIndex((arg, index) => index > exec && (arg === ";" || arg === "+"))
+      const inner = args.slice(exec + 1, end < 0 ? undefined : end).map((arg) => (arg === "{}" ? "." : arg))
+      const reason = checkCommand({ ...command, words: inner.map((text) => ({ text, inner: [] })), pipedFrom: [] }, walk)
+      if (reason) return reason
+    }
+    // -delete of everything under a vital folder: no test (-name, -type …) narrows it.
+    const unfiltered = args.slice(1).every((arg) => !arg.startsWith("-") || ["-delete", "-depth", "-mindepth", "-maxdepth", "-xdev", "-mount"].includes(arg) || /^\d+$/.test(arg))
+    if (args.includes("-delete") && unfiltered && args[0] && !args[0].startsWith("-") && isVitalPath(args[0], context, walk.inSubfolder)) return `find -delete in ${args[0]}`
+  }
+  if (program === "cd") {
+    const target = args[0] ?? "~"
+    walk.inSubfolder = !target.startsWith("/") && !target.startsWith("~") && !target.startsWith("..") && target !== "." && target !== "-"
+  }
+  if (isDownloader(argv)) for (const file of downloadTargets(command, argv)) walk.downloaded.add(file)
+  return undefined
+}
 
 /** Why a command line must not run, or undefined when the guard sees nothing destructive. */
 export function dangerousCommand(command: string, context: GuardContext, depth = 0): string | undefined {
   if (depth > 8) return "command nested too deeply to check"
-  const flat = command.replace(/\\\n/g, " ")
-  if (forkBomb.test(flat.replace(/\s+/g, " "))) return "a fork bomb"
-  if (/\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(ba|z|da|k)?sh\b/.test(flat)) return "piping a download into a shell"
-  if (/\b(ba|z|da|k)?sh\s+<\(\s*(curl|wget)\b/.test(flat)) return "running a download in a shell"
-  const { inner, text } = substitutions(flat)
-  for (const body of inner) {
-    const reason = dangerousCommand(body, context, depth + 1)
-    if (reason) return reason
+  let script
+  try {
+    script = parseShell(command, new Map([["HOME", "~"], ["PWD", context.directory]]))
+  } catch (error) {
+    // What the parser refuses, bash refuses too: the command fails on its own.
+    if (error instanceof ShellParseError) return undefined
+    throw error
   }
-  if (/\b(ba|z|da|k)?sh\s+-c\s+["']?__substitution__/.test(text) && inner.some((body) => /\b(curl|wget)\b/.test(body))) return "running a download in a shell"
-  const words = expandVariables(shellWords(text))
-  for (const { words: simple, pipedFrom } of simpleCommands(words)) {
-    const reason = checkSimple(simple, pipedFrom, context, depth)
-    if (reason) return reason
+  if (script.selfSpawning.length) return "a fork bomb"
+  const walk: Walk = { context, depth, downloaded: new Set(), inSubfolder: false }
+  const check = (commands: SimpleCommand[]): string | undefined => {
+    for (const simple of commands) {
+      for (const word of [...simple.words, ...simple.redirects.map((redirect) => redirect.target)])
+        for (const inner of word.inner) {
+          const reason = check(inner)
+          if (reason) return reason
+        }
+      const reason = checkCommand(simple, walk)
+      if (reason) return reason
+    }
+    return undefined
   }
-  return undefined
+  return check(script.commands)
 }

@@ -3,6 +3,7 @@ import path from "node:path"
 import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
 import { CommandSandbox } from "../sandbox/command-sandbox.js"
+import { isInside } from "../guard/path-guard.js"
 import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/journal.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
@@ -263,7 +264,7 @@ export class Mission {
     const directory = this.slots.get(sessionId)?.directory
     if (!files || !directory) return
     const relative = path.isAbsolute(file) ? path.relative(directory, file) : path.normalize(file)
-    if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) files.add(relative.split(path.sep).join("/"))
+    if (relative && isInside(directory, path.resolve(directory, relative))) files.add(relative.split(path.sep).join("/"))
   }
 }
 

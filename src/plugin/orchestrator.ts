@@ -6,7 +6,7 @@ import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
-import { refuseToolCall } from "../guard/tool-guard.js"
+import { refuseToolCall, writtenFiles } from "../guard/tool-guard.js"
 import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
@@ -16,7 +16,6 @@ import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
 import { ChildHistory } from "./child-history.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
-const fileWritingTools = new Set(["write", "edit"])
 /** How a child's turn ends once its submission is taken (shown in its session, not to the user). */
 const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
 
@@ -180,10 +179,10 @@ export function createOrchestrator() {
       },
 
       async "tool.execute.after"(call) {
-        if (!fileWritingTools.has(call.tool)) return
+        const files = writtenFiles(call.tool, call.args)
+        if (!files.length) return
         const binding = registry.binding(call.sessionID)
-        const file = (call.args as { filePath?: unknown } | undefined)?.filePath
-        if (binding?.role === "worker" && typeof file === "string") binding.mission.noteTouched(call.sessionID, file)
+        if (binding?.role === "worker") for (const file of files) binding.mission.noteTouched(call.sessionID, file)
       },
     }
   }

@@ -16,13 +16,13 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string }
 let noHooks: string | undefined
 
 /**
- * What every git command of ours runs with: no hooks, no fsmonitor, no external diff, pager or
- * ssh helper from the repository's config. Those run programs a worker could have planted; the
+ * What every git command of ours runs with: no hooks, no fsmonitor, no pager, no `ext::`
+ * transport from the repository's config (and `git diff` without external diff or textconv). Those run programs a worker could have planted; the
  * engine's commits, merges and worktree adds, and the landing in the user's checkout, run none.
  */
 export function hardenedGitArguments(): string[] {
   noHooks ??= mkdtempSync(path.join(os.tmpdir(), "orchestrator-no-hooks-"))
-  return ["-c", `core.hooksPath=${noHooks}`, "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "diff.external=", "-c", "core.pager=cat", "-c", "protocol.ext.allow=never"]
+  return ["-c", `core.hooksPath=${noHooks}`, "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.pager=cat", "-c", "protocol.ext.allow=never"]
 }
 
 /** The environment without GIT_* variables (GIT_DIR, GIT_CONFIG_*, GIT_EXEC_PATH … would redirect git), plus `extra`. */
@@ -35,7 +35,8 @@ export function gitEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
 /** Runs git, hardened (see hardenedGitArguments); never throws (failures are values). */
 export function git(args: string[], cwd: string, env: Record<string, string> = {}): Promise<GitResult> {
   return new Promise((resolve) => {
-    execFile("git", [...hardenedGitArguments(), ...args], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+    const command = args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...args.slice(1)] : args
+    execFile("git", [...hardenedGitArguments(), ...command], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) }),
     )
   })
