@@ -46,17 +46,20 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     mergeTrain: oneAtATime(),
     tokens: tokenCounter(),
     // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
+    // What the commands printed is scanned for secrets before any of it is recorded.
     verify: (directory) =>
-      verifications(() =>
-        runVerification(
+      verifications(async () => {
+        const evidence = await runVerification(
           mission.state.verifyCommands,
           directory,
           mission.config.verifyTimeoutSeconds * 1000,
           mission.stopController.signal,
           // In the sandbox, offline, the folder it checks writable (tests write caches and reports).
           mission.sandbox.wrapIn(directory, { network: false, userCheckout: directory === mission.workspace.root }),
-        ),
-      ),
+        )
+        await mission.learnSecrets(evidence.flatMap((item) => [item.outputHead, item.outputTail]))
+        return evidence
+      }),
   }
 }
 

@@ -10,7 +10,9 @@ import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
 import { ConversationBudgets } from "./conversation-budgets.js"
 import { faultPoint } from "./fault-point.js"
-import { Redactor } from "./redact.js"
+import { Redactor } from "../secrets/redactor.js"
+import { scanSecrets } from "../secrets/secret-scan.js"
+import { learnFileSecrets } from "../secrets/env-files.js"
 import { renderReport } from "./report-render.js"
 import { renderTodo } from "./todo-render.js"
 
@@ -89,6 +91,8 @@ export class Mission {
   ) {
     this.budgets = new ConversationBudgets(config.budget)
     const directory = "loaded" in start ? start.loaded.directory : start.directory
+    // The files copied into every worktree (.env by default): their values never reach a mission file.
+    learnFileSecrets(this.redactor, directory, config.worktrees.copy)
     this.folder = path.join(directory, missionsFolder, id)
     if ("loaded" in start) {
       this.state = start.loaded
@@ -166,7 +170,12 @@ export class Mission {
   }
 
   private redacted<T extends MissionEvent>(event: T): T {
-    return JSON.parse(this.redactor.redact(JSON.stringify(event))) as T
+    return this.redactor.redactDeep(event)
+  }
+
+  /** Scans text a model or a command produced (secretlint's rules); what it finds is redacted from everything recorded after. */
+  async learnSecrets(texts: string[]): Promise<void> {
+    for (const found of await scanSecrets(texts)) this.redactor.learn(found.value, found.rule)
   }
 
   writeReport(): string {
@@ -233,7 +242,7 @@ export class Mission {
     // On disk first: the engine acts on the slot only once the event is journaled.
     this.record({ type: "plan-accept", attempt, tasks })
     slot.filled = true
-    slot.value = tasks
+    slot.value = this.redactor.redactDeep(tasks)
     return `Plan accepted: ${tasks.length} task${tasks.length === 1 ? "" : "s"}. Stop now.`
   }
 
@@ -242,14 +251,14 @@ export class Mission {
     const touchedFiles = [...(this.touched.get(sessionId) ?? [])]
     this.record({ type: "work-submit", taskId: slot.taskId!, attempt: slot.attempt!, summary, touchedFiles })
     slot.filled = true
-    slot.value = summary
+    slot.value = this.redactor.redact(summary)
     return "Submitted. The orchestrator now runs verification and a review; stop now."
   }
 
   submitVerdict(sessionId: string, kind: "review" | "verdict", verdict: Verdict): string {
     const slot = this.openSlotFor(sessionId, kind)
     slot.filled = true
-    slot.value = verdict
+    slot.value = this.redactor.redactDeep(verdict)
     return "Recorded. Stop now."
   }
 

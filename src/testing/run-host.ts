@@ -25,12 +25,14 @@ export interface HostRunOptions {
   killWhen?: () => boolean
   /** The scripted model's context window in tokens (default 128,000): small, the host compacts sessions. */
   contextLimit?: number
+  /** More environment for the host (a secret it holds, say). */
+  env?: Record<string, string>
 }
 
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin, contextLimit: options.contextLimit })
+  const env = { ...isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin, contextLimit: options.contextLimit }), ...options.env }
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""

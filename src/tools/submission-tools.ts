@@ -13,6 +13,14 @@ export function missionFor(registry: MissionRegistry, sessionId: string, role: R
   return binding.mission
 }
 
+/** Every string in a tool's arguments: what a secret scan reads before they are recorded. */
+export function argumentTexts(value: unknown): string[] {
+  if (typeof value === "string") return [value]
+  if (Array.isArray(value)) return value.flatMap(argumentTexts)
+  if (value && typeof value === "object") return Object.values(value).flatMap(argumentTexts)
+  return []
+}
+
 const finding = z.object({ message: z.string().min(1).max(4000), file: z.string().max(300).optional() })
 
 export function submitPlanTool(registry: MissionRegistry) {
@@ -33,7 +41,9 @@ export function submitPlanTool(registry: MissionRegistry) {
         .max(100),
     },
     async execute(args, context) {
-      return missionFor(registry, context.sessionID, "planner").submitPlan(context.sessionID, args.tasks)
+      const mission = missionFor(registry, context.sessionID, "planner")
+      await mission.learnSecrets(argumentTexts(args))
+      return mission.submitPlan(context.sessionID, args.tasks)
     },
   })
 }
@@ -43,7 +53,9 @@ export function submitWorkTool(registry: MissionRegistry) {
     description: "Submit your finished task for verification and review.",
     args: { summary: z.string().min(1).max(4000).describe("what you changed and how you tested it") },
     async execute(args, context) {
-      return missionFor(registry, context.sessionID, "worker").submitWork(context.sessionID, args.summary)
+      const mission = missionFor(registry, context.sessionID, "worker")
+      await mission.learnSecrets([args.summary])
+      return mission.submitWork(context.sessionID, args.summary)
     },
   })
 }
@@ -57,7 +69,9 @@ function verdictTool(registry: MissionRegistry, role: "reviewer" | "master-revie
     },
     async execute(args, context) {
       const kind = role === "reviewer" ? "review" : "verdict"
-      return missionFor(registry, context.sessionID, role).submitVerdict(context.sessionID, kind, args)
+      const mission = missionFor(registry, context.sessionID, role)
+      await mission.learnSecrets(argumentTexts(args))
+      return mission.submitVerdict(context.sessionID, kind, args)
     },
   })
 }
