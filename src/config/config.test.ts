@@ -29,6 +29,7 @@ test("empty config gives the documented defaults", () => {
       roles: {},
       workerWeb: false,
       sandbox: "auto",
+      sandboxNetwork: [],
       budget: { seconds: 1800, toolCalls: 300 },
       faults: { backoffSeconds: 2, retriesPerTask: 3, pauseAfter: 4 },
       worktrees: { enabled: true, includeUncommitted: true, link: ["node_modules"], copy: [".env"], setup: [], land: "auto", keep: false },

@@ -70,6 +70,11 @@ export const OrchestratorConfig = z.strictObject({
     .enum(["required", "auto", "off"])
     .default("auto")
     .describe("The OS sandbox (bubblewrap) around every command a worker or the engine runs for a task. required: a mission does not start without one; auto: without one it runs with the command guard only, and says so; off: never."),
+  sandboxNetwork: z
+    .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:.]+\]?$/, "a host name, *.domain, or an IP address"))
+    .max(100)
+    .default([])
+    .describe("Hosts the sandboxed commands may reach (through a proxy that allows only these), e.g. [\"registry.npmjs.org\"] for installs. Empty: no network. workerWeb gives workers the whole network."),
   budget: z
     .strictObject({
       seconds: z.number().int().min(1).max(86_400).default(1800).describe("Time a child conversation (one worker attempt, one review, one plan) may take before it is aborted."),

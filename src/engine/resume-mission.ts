@@ -66,6 +66,7 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
     lock.value.release()
     throw error
   }
+  await sandbox.open()
   const resumed = { type: "mission-resume" as const, rootSessionId: request.rootSessionId, pid: process.pid, warnings: [...loaded.warnings, lock.value.tookOver].filter((line): line is string => Boolean(line)) }
   const workspace = await reopenWorkspace(loaded.state, config, setupWrap(sandbox))
   if (!workspace.ok && cleanupLeft && (await branchGone(loaded.state))) {

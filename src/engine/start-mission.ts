@@ -77,6 +77,7 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
 
   const missionId = newMissionId()
   const sandbox = missionSandbox(config, missionId)
+  await sandbox.open()
   const workspace = await openWorkspace(request.directory, missionId, config, undefined, setupWrap(sandbox))
   // Without the id: the host retries a failed turn whose text carries digits like a status code.
   if (!workspace.ok) throw new MissionStartError(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
@@ -104,7 +105,7 @@ export function setupWrap(sandbox: CommandSandbox) {
 
 /** The OS sandbox a new or resumed mission gets under the config; a MissionStartError when it is required and none can be had. */
 export function missionSandbox(config: OrchestratorConfig, missionId: string): CommandSandbox {
-  const opened = openSandbox(config.sandbox, probeSandbox, missionId, config.workerWeb)
+  const opened = openSandbox(config.sandbox, probeSandbox, missionId, config.workerWeb, config.sandboxNetwork)
   if (!opened.ok) throw new MissionStartError(`${opened.error} Install bubblewrap, or set "sandbox": "auto" in .opencode/orchestrator.json to run with the command guard only.`)
   return opened.value
 }

@@ -28,7 +28,7 @@ export function eventLine(event: MissionEvent): string | undefined {
       return event.mode === "worktrees" ? `worktrees: mission branch ${event.branch}${event.uncommitted === "included" ? " (with your uncommitted changes)" : ""}` : `shared tree: ${event.reason}`
     case "sandbox-open":
       return event.kind === "bwrap"
-        ? `sandbox: bubblewrap (workers write only their worktree${event.network ? "" : ", no network"}${event.pids === "none" ? ", no process limit" : ""})`
+        ? `sandbox: bubblewrap (workers write only their worktree${event.network ? "" : event.hosts?.length ? `, network only to ${event.hosts.join(", ")}${event.hostsUnavailable ? ` (unavailable: ${event.hostsUnavailable})` : ""}` : ", no network"}${event.pids === "none" ? ", no process limit" : ""})`
         : `NO SANDBOX: ${event.reason}; workers' commands are checked by the command guard only`
     case "mission-resume":
       return `mission resumed${event.warnings.length ? ` (${event.warnings.join("; ")})` : ""}`

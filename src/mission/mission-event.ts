@@ -98,7 +98,7 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
   event("mission-amend", { text }),
   event("workspace-open", WorkspaceOpeningSchema.shape),
   /** The OS sandbox the mission's commands run in, or why there is none (then the command guard alone stands). */
-  event("sandbox-open", { kind: z.enum(["bwrap", "none"]), reason: text.optional(), pids: z.enum(["cgroup", "ulimit", "none"]).optional(), network: z.boolean().optional() }),
+  event("sandbox-open", { kind: z.enum(["bwrap", "none"]), reason: text.optional(), pids: z.enum(["cgroup", "ulimit", "none"]).optional(), network: z.boolean().optional(), hosts: z.array(text).optional(), hostsUnavailable: text.optional() }),
   event("mission-resume", { rootSessionId: text, pid: z.number().int(), warnings: z.array(text) }),
   event("task-resume", { taskId: text, reason: text, attemptCounted: z.boolean() }),
   event("plan-reject", { attempt: count, problems: z.array(text) }),

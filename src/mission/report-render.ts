@@ -26,7 +26,7 @@ function sandboxLines(state: MissionState): string[] {
     "",
     "## Sandbox",
     "",
-    `Every command of the workers, verification and setup ran under bubblewrap: the machine read-only but for the task's folder and a private temp dir, secrets in $HOME hidden, ${sandbox.network ? "the network kept (workerWeb)" : "no network (setup commands kept it)"}, ${pids}.`,
+    `Every command of the workers, verification and setup ran under bubblewrap: the machine read-only but for the task's folder and a private temp dir, secrets in $HOME hidden, ${sandbox.network ? "the network kept (workerWeb)" : sandbox.hosts?.length ? `network only to ${sandbox.hosts.map((host) => `\`${host}\``).join(", ")}, through the orchestrator's proxy${sandbox.hostsUnavailable ? ` (**unavailable**: ${sandbox.hostsUnavailable})` : ""}; setup commands kept the whole network` : "no network (setup commands kept it)"}, ${pids}.`,
   ]
 }
 

@@ -17,6 +17,8 @@ export interface SandboxScope {
   network: boolean
   /** Where it starts; unset, where the process that starts it stands. */
   cwd?: string
+  /** More environment inside (the proxy's address when some hosts are allowed). */
+  env?: Record<string, string>
 }
 
 /**
@@ -36,6 +38,7 @@ export function bwrapArguments(scope: SandboxScope): string[] {
   args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL")
   for (const name of ["TMPDIR", "TMP", "TEMP"]) args.push("--setenv", name, scope.temp)
   args.push("--setenv", "XDG_CACHE_HOME", `${scope.temp}/cache`, "--setenv", "npm_config_cache", `${scope.temp}/npm-cache`)
+  for (const [name, value] of Object.entries(scope.env ?? {})) args.push("--setenv", name, value)
   if (scope.cwd) args.push("--chdir", scope.cwd)
   return args
 }

@@ -4,6 +4,11 @@ import path from "node:path"
 import { bwrapArguments, shellQuote } from "./bwrap-arguments.js"
 import { homeSecrets } from "./home-secrets.js"
 import type { SandboxProbe } from "./sandbox-probe.js"
+import { openNetworkGate, type NetworkGate } from "./network-gate.js"
+import { fileURLToPath } from "node:url"
+
+/** The port the bridge listens on inside a sandbox (its own network namespace: nothing else there). */
+const bridgePort = 3128
 
 /** `sandbox` in the config: whether a mission may run where no OS sandbox can be had. */
 export type SandboxMode = "required" | "auto" | "off"
@@ -17,6 +22,10 @@ export interface SandboxOpening {
   pids?: "cgroup" | "ulimit" | "none"
   /** Workers' commands keep the network (workerWeb). */
   network?: boolean
+  /** Otherwise the only hosts they reach (`sandboxNetwork`), through the network gate. */
+  hosts?: string[]
+  /** Why the allowed hosts cannot be reached (no node inside, no bash). */
+  hostsUnavailable?: string
 }
 
 /** Processes one sandbox (one task, or the mission's own commands) may have at once: a fork bomb stops there. */
@@ -50,16 +59,36 @@ export class CommandSandbox {
   private readonly temps: string
   private readonly groups = new Set<string>()
 
+  private gate?: NetworkGate
+
   constructor(
     private readonly probe: SandboxProbe | undefined,
     readonly missionId: string,
     network: boolean,
+    private readonly hosts: string[] = [],
   ) {
     this.opening = probe?.available
-      ? { kind: "bwrap", pids: probe.pids.kind, network }
+      ? { kind: "bwrap", pids: probe.pids.kind, network, ...(hosts.length && !network ? { hosts } : {}) }
       : { kind: "none", reason: probe ? probe.reason : 'turned off ("sandbox": "off")' }
     this.temps = path.join(os.tmpdir(), "opencode-orchestrator-sandbox", missionId)
   }
+
+  /** Starts the network gate when some hosts are allowed; without node or bash inside, says why they stay unreachable. */
+  async open(): Promise<void> {
+    const probe = this.probe
+    if (!probe?.available || !this.opening.hosts || this.gate) return
+    const bridge = fileURLToPath(new URL("./proxy-bridge.js", import.meta.url))
+    const missing = !probe.node ? "node is not on PATH" : probe.shell !== "/bin/bash" ? "there is no /bin/bash" : !existsSync(bridge) ? "the proxy bridge is not built" : undefined
+    if (missing) {
+      this.opening.hostsUnavailable = `${missing}: no host is reachable`
+      return
+    }
+    mkdirSync(path.join(this.temps, "gate"), { recursive: true })
+    this.gate = await openNetworkGate(path.join(this.temps, "gate", "gate.sock"), this.opening.hosts)
+    this.bridge = `${shellQuote(probe.node!)} ${shellQuote(bridge)} ${shellQuote(this.gate.socket)} ${bridgePort} &\nfor _ in {1..200}; do (exec 3<>/dev/tcp/127.0.0.1/${bridgePort}) 2>/dev/null && break; sleep 0.02; done\n`
+  }
+
+  private bridge = ""
 
   get active(): boolean {
     return this.opening.kind === "bwrap"
@@ -72,17 +101,21 @@ export class CommandSandbox {
     const key = request.key.replace(/[^\w.-]/g, "_")
     const temp = path.join(this.temps, key)
     mkdirSync(path.join(temp, "cache"), { recursive: true })
-    const secrets = homeSecrets(os.homedir())
+    const secrets = homeSecrets(os.homedir(), process.env)
+    const gated = !request.network && this.gate !== undefined
+    const proxy = `http://127.0.0.1:${bridgePort}`
     const args = bwrapArguments({
-      writable: [request.directory, temp],
+      writable: gated ? [request.directory, temp, path.dirname(this.gate!.socket)] : [request.directory, temp],
       readOnly: protectedPaths(request),
       hiddenFolders: secrets.folders,
       hiddenFiles: secrets.files,
       temp,
       network: request.network,
       cwd: request.cwd,
+      env: gated ? { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, ALL_PROXY: proxy, npm_config_proxy: proxy, npm_config_https_proxy: proxy } : undefined,
     })
-    const inner = probe.pids.kind === "ulimit" ? `ulimit -u ${sandboxPidsMax} 2>/dev/null\n${command}` : command
+    const limit = probe.pids.kind === "ulimit" ? `ulimit -u ${sandboxPidsMax} 2>/dev/null\n` : ""
+    const inner = `${limit}${gated ? this.bridge : ""}${command}`
     const line = `exec ${[probe.bwrap, ...args, "--", probe.shell, "-c", inner].map(shellQuote).join(" ")}`
     if (probe.pids.kind !== "cgroup") return line
     const group = this.cgroup(probe.pids.folder, key)
@@ -94,8 +127,10 @@ export class CommandSandbox {
     return (command) => this.wrap(command, { directory, key: path.basename(directory), ...options })
   }
 
-  /** Ends every process left in this mission's cgroups, removes them and the temp dirs. Never throws. */
+  /** Ends every process left in this mission's cgroups, removes them and the temp dirs, closes the gate. Never throws. */
   close(): void {
+    void this.gate?.close()
+    this.gate = undefined
     const pause = new Int32Array(new SharedArrayBuffer(4))
     for (const group of this.groups) {
       // A process just killed leaves its cgroup a moment later: retry the removal for up to a second.
@@ -139,9 +174,9 @@ function readPids(group: string): number[] {
 }
 
 /** The sandbox a mission gets under `mode`, or why it cannot start (`required` and none can be had). */
-export function openSandbox(mode: SandboxMode, probe: () => SandboxProbe, missionId: string, network: boolean): { ok: true; value: CommandSandbox } | { ok: false; error: string } {
+export function openSandbox(mode: SandboxMode, probe: () => SandboxProbe, missionId: string, network: boolean, hosts: string[] = []): { ok: true; value: CommandSandbox } | { ok: false; error: string } {
   if (mode === "off") return { ok: true, value: new CommandSandbox(undefined, missionId, network) }
   const found = probe()
   if (!found.available && mode === "required") return { ok: false, error: `"sandbox": "required", and no OS sandbox can be had: ${found.reason}.` }
-  return { ok: true, value: new CommandSandbox(found, missionId, network) }
+  return { ok: true, value: new CommandSandbox(found, missionId, network, hosts) }
 }

@@ -14,4 +14,7 @@ test("the secret-looking paths that exist in a home are found; ordinary ones are
   assert.deepEqual(names(found.folders), [".aws", ".config/gh", ".local/share/opencode", ".ssh"])
   assert.deepEqual(names(found.files), [".netrc", ".npmrc", "deploy.pem", "github-token.txt"])
   assert.deepEqual(homeSecrets("/"), { folders: [], files: [] })
+  const data = mkdtempSync(path.join(os.tmpdir(), "xdg-data-"))
+  mkdirSync(path.join(data, "opencode"))
+  assert.ok(homeSecrets(home, { XDG_DATA_HOME: data }).folders.includes(path.join(data, "opencode")), "the host's auth.json folder, wherever XDG puts it")
 })

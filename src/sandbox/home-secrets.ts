@@ -35,8 +35,12 @@ function kind(file: string): "folder" | "file" | undefined {
   }
 }
 
-/** The secret-looking paths that exist in `home` (only those: bubblewrap mounts over existing paths). */
-export function homeSecrets(home: string | undefined): HomeSecrets {
+/**
+ * The secret-looking paths that exist in `home`, and the host's and tools' folders under
+ * XDG_DATA_HOME / XDG_CONFIG_HOME when those are elsewhere (only existing paths: bubblewrap mounts
+ * over existing paths).
+ */
+export function homeSecrets(home: string | undefined, env: Record<string, string | undefined> = {}): HomeSecrets {
   const found: HomeSecrets = { folders: [], files: [] }
   if (!home || home === "/") return found
   const add = (file: string) => {
@@ -45,6 +49,8 @@ export function homeSecrets(home: string | undefined): HomeSecrets {
     if (what === "file" && !found.files.includes(file)) found.files.push(file)
   }
   for (const name of [...secretFolders, ...secretFiles]) add(path.join(home, name))
+  if (env.XDG_DATA_HOME) for (const name of ["opencode", "keyrings"]) add(path.join(env.XDG_DATA_HOME, name))
+  if (env.XDG_CONFIG_HOME) for (const name of ["gh", "gcloud", "op", "hub"]) add(path.join(env.XDG_CONFIG_HOME, name))
   let names: string[] = []
   try {
     names = readdirSync(home)

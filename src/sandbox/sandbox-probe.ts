@@ -5,7 +5,7 @@ import path from "node:path"
 /** How a sandbox's process count is bounded: a cgroup's pids.max, `ulimit -u` inside its user namespace, or not at all. */
 export type PidsLimit = { kind: "cgroup"; folder: string } | { kind: "ulimit" } | { kind: "none" }
 
-export type SandboxProbe = { available: true; bwrap: string; shell: string; pids: PidsLimit } | { available: false; reason: string }
+export type SandboxProbe = { available: true; bwrap: string; shell: string; pids: PidsLimit; node?: string } | { available: false; reason: string }
 
 /** Our cgroups (v1 pids controller) live under this one, one per mission and task. */
 const cgroupRoot = "/sys/fs/cgroup/pids"
@@ -58,5 +58,5 @@ function probeOnce(): SandboxProbe {
     const why = (trial.stderr || trial.error?.message || `exit ${trial.status}`).trim().split("\n")[0]
     return { available: false, reason: `bubblewrap cannot start a sandbox here (${why}); user namespaces may be turned off` }
   }
-  return { available: true, bwrap, shell, pids: pidsLimit() }
+  return { available: true, bwrap, shell, pids: pidsLimit(), node: onPath("node") }
 }
