@@ -38,7 +38,7 @@ function isVitalPath(target: string, context: GuardContext, inSubfolder: boolean
   if (/(^|\/)\.git$/.test(cleaned)) return true
   if (cleaned === context.directory.replace(/\/+$/, "") || cleaned === `${context.directory.replace(/\/+$/, "")}/*`) return true
   // A top-level system folder (/usr, /etc, /home …) or the home folder's own entries.
-  return /^\/[^/]+$/.test(cleaned) || (/^~\/?[^/]*$/.test(cleaned) && !cleaned.includes("."))
+  return /^\/[^/]+$/.test(cleaned) || /^~\/[^/]+$/.test(cleaned)
 }
 
 /** git's global options before its subcommand: -C and --git-dir/--work-tree point it elsewhere; -c sets config. */
@@ -71,6 +71,9 @@ function checkGit(args: string[], context: GuardContext): string | undefined {
   if (config.some((entry) => executableConfig.test(entry))) return "git -c that runs a program"
   if (sub === "push" && rest.some((arg) => /^--(force|force-with-lease|force-if-includes|mirror)(=|$)/.test(arg) || /^-[a-zA-Z]*f/.test(arg) || /^\+/.test(arg) || /^[^-].*:\+/.test(arg)))
     return "git push --force"
+  if (sub === "push" && rest.some((arg) => arg === "--delete" || arg === "-d" || /^:[^:]+$/.test(arg))) return "git push deleting a remote branch"
+  if (sub === "branch" && rest.some((arg) => /^-[a-zA-Z]*D/.test(arg) || arg === "--delete" || /^-[a-zA-Z]*d/.test(arg))) return "git branch deletion"
+  if ((sub === "reflog" && rest[0] === "expire") || sub === "filter-branch" || sub === "filter-repo" || (sub === "update-ref" && rest.includes("-d"))) return `git ${sub} rewriting history`
   if (sub === "config" && rest.some((arg) => /^(core\.(fsmonitor|hookspath|sshcommand|pager)|alias\.|filter\.|diff\..*\.textconv|credential\.helper)/i.test(arg))) return "git config of a setting that runs a program"
   // In the user's checkout, or pointed at another tree: what throws work away.
   const theirs = context.userCheckout || (elsewhere !== undefined && elsewhere !== "." && elsewhere !== context.directory)
@@ -98,6 +101,29 @@ interface Walk {
   downloaded: Set<string>
   /** A `cd` into a subfolder came first: `*` and `.` are no longer the task's whole folder. */
   inSubfolder: boolean
+  /** The line opened a network connection through /dev/tcp or /dev/udp. */
+  netFd?: boolean
+}
+
+/** Files the shell runs at every login or start: writing them outlives the task. */
+function isStartupFile(file: string): boolean {
+  return /^(~|\$HOME)\/\.(bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|config\/fish\/|ssh\/)/.test(file) || /^\/etc\//.test(file)
+}
+
+/**
+ * The code given to an interpreter with -c/-e: its string literals that read as shell commands
+ * (what system(), os.system, subprocess, exec and backticks would run), and the recursive removes
+ * of a vital folder its libraries offer (shutil.rmtree, fs.rmSync, FileUtils.rm_rf, rmtree).
+ */
+function interpreterCode(code: string, context: GuardContext, walk: Walk): string | undefined {
+  const literals = [...code.matchAll(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`]*)`/g)].map((match) => match[1] ?? match[2] ?? match[3] ?? "")
+  for (const literal of literals) {
+    const reason = dangerousCommand(literal, context, walk.depth + 1)
+    if (reason) return reason
+  }
+  const removal = /\b(rmtree|rmSync|rm_rf|rm_r|remove_dir_all|rmdirSync|rimraf)\s*\(\s*["'`]([^"'`]+)["'`]/.exec(code)
+  if (removal && isVitalPath(removal[2]!, context, walk.inSubfolder)) return `recursive removal of ${removal[2]} in ${removal[1]}`
+  return undefined
 }
 
 /** The file a downloader writes, if it names one (curl -o/-O, wget -O or a URL's last part, a `>` redirect). */
@@ -105,15 +131,26 @@ function downloadTargets(command: SimpleCommand, argv: string[]): string[] {
   const [name, ...args] = argv
   const targets: string[] = []
   const url = args.find((arg) => /^[a-z]+:\/\//i.test(arg))
+  const wget = programName(name) === "wget"
+  const remoteName = () => url && targets.push(url.replace(/[?#].*$/, "").replace(/^.*\//, ""))
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!
-    if (arg === "-o" || arg === "--output" || (programName(name) === "wget" && (arg === "-O" || arg === "--output-document"))) targets.push(args[index + 1] ?? "")
+    // Short options run together (-sSLO, -qO-, -so f): the one that names the output ends the cluster or takes the next word.
+    const cluster = /^-([a-zA-Z]{2,})$/.exec(arg)?.[1]
+    if (cluster) {
+      const output = wget ? "O" : "o"
+      if (cluster.endsWith(output)) targets.push(args[index + 1] ?? "")
+      else if (cluster.includes(output)) targets.push(cluster.slice(cluster.indexOf(output) + 1))
+      if (!wget && cluster.includes("O")) remoteName()
+      continue
+    }
+    if (arg === "-o" || arg === "--output" || (wget && (arg === "-O" || arg === "--output-document"))) targets.push(args[index + 1] ?? "")
     else if (/^--output(-document)?=/.test(arg)) targets.push(arg.split("=")[1]!)
     else if ((arg === "-O" || arg === "--remote-name") && url) targets.push(url.replace(/[?#].*$/, "").replace(/^.*\//, ""))
   }
   if (programName(name) === "wget" && !targets.length && url) targets.push(url.replace(/[?#].*$/, "").replace(/^.*\//, "") || "index.html")
   for (const redirect of command.redirects) if (redirect.op === ">" || redirect.op === ">>" || redirect.op === "&>" || redirect.op === ">|") targets.push(redirect.target.text)
-  return targets.filter(Boolean).map((file) => file.replace(/^\.\//, ""))
+  return targets.filter((file) => file && file !== "-").map((file) => file.replace(/^\.\//, ""))
 }
 
 function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
@@ -122,6 +159,10 @@ function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
   const argv = commandArgv(texts(words))
   const [name, ...args] = argv
   const program = programName(name)
+  // Redirections count also without a command (`> ~/.bashrc`, `exec 3<>/dev/tcp/…`).
+  const startup = command.redirects.find((redirect) => redirect.op !== "<" && redirect.op !== "<<<" && isStartupFile(redirect.target.text))
+  if (startup) return `writing ${startup.target.text}, which runs at every login or shell`
+  if (command.redirects.some((redirect) => /^\/dev\/(tcp|udp)\//.test(redirect.target.text))) walk.netFd = true
   if (!program) return undefined
   const argWords = words.slice(words.length - args.length)
   const tainted = argWords.find((word) => word.taint)
@@ -156,6 +197,20 @@ function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
   }
   const device = command.redirects.find((redirect) => /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|md|dm-|mapper\/)/.test(redirect.target.text) && redirect.op !== "<")
   if (device) return `writing onto a device (${device.target.text})`
+  const programWord = words[words.length - argv.length]
+  if (programWord?.taint) return `running ${programWord.taint === "download" ? "a download" : "decoded text"} as a command`
+  if (program === "tee" && args.some(isStartupFile)) return "writing a file that runs at every login or shell"
+  if (walk.netFd && readsProgramFromInput(argv) && command.pipedFrom.length) return `piping a download into ${shells.has(program) ? "a shell" : program}`
+  if (["shutdown", "reboot", "halt", "poweroff"].includes(program) || (program === "init" && /^[06]$/.test(args[0] ?? "")) || (program === "systemctl" && /^(poweroff|reboot|halt|kexec)$/.test(args[0] ?? ""))) return "shutting the machine down"
+  if ((program === "kill" || program === "pkill" || program === "killall") && (args.includes("-1") || args.includes("--") && args[args.indexOf("--") + 1] === "-1" || (program === "killall" && args.length === 0))) return "killing every process"
+  if (program === "crontab" && !args.includes("-l")) return "changing the scheduled jobs (crontab)"
+  if (interpreters.has(program)) {
+    const code = args.find((_arg, index) => ["-c", "-e", "-E", "--eval", "-r"].includes(args[index - 1] ?? ""))
+    if (code) {
+      const reason = interpreterCode(code, context, walk)
+      if (reason) return reason
+    }
+  }
   if (program === "rm") {
     const recursive = /[rR]/.test(flags(args)) || args.includes("--recursive")
     const target = args.find((arg) => !arg.startsWith("-") && isVitalPath(arg, context, walk.inSubfolder))
@@ -164,7 +219,7 @@ function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
   }
   if (program === "chmod" || program === "chown" || program === "chgrp") {
     const recursive = /R/.test(flags(args)) || args.includes("--recursive")
-    const target = args.find((arg) => !arg.startsWith("-") && arg.startsWith("/") && isVitalPath(arg, context, walk.inSubfolder))
+    const target = args.find((arg) => !arg.startsWith("-") && (arg.startsWith("/") || arg.startsWith("~")) && isVitalPath(arg, context, walk.inSubfolder))
     if (recursive && target) return `recursive ${program} of ${target}`
   }
   if (/^mkfs(\.|$)/.test(program) || program === "wipefs") return "formatting a file system"
@@ -180,6 +235,10 @@ function checkCommand(command: SimpleCommand, walk: Walk): string | undefined {
   }
   if (program === "eval" && args.length) return dangerousCommand(args.join(" "), context, walk.depth + 1)
   if (program === "find") {
+    const start = args[0] && !args[0].startsWith("-") ? args[0] : "."
+    const broad = /^(\/|~)\/?$|^\/[^/]+\/?$|^~\/[^/]+\/?$/.test(start)
+    if (broad && (args.includes("-delete") || args.some((arg, index) => ["-exec", "-execdir", "-ok"].includes(arg) && ["rm", "shred", "unlink"].includes(programName(args[index + 1])))))
+      return `find removing files under ${start}`
     const exec = args.findIndex((arg) => arg === "-exec" || arg === "-execdir" || arg === "-ok")
     if (exec >= 0) {
       const end = args.findIndex((arg, index) => index > exec && (arg === ";" || arg === "+"))

@@ -142,7 +142,13 @@ export function parseShell(text: string, variables = new Map<string, string>([["
   const readStatement = (stmt: Node, out: SimpleCommand[], pipedFrom: SimpleCommand[]): SimpleCommand[] => {
     const cmd = stmt.Cmd as Node | null
     const redirects = ((stmt.Redirs ?? []) as Node[]).map((redirect) => ({ op: redirectOps[redirect.Op as number] ?? "?", target: wordOf(redirect.Word)[0] ?? { text: "", inner: [] } }))
-    if (!cmd) return []
+    if (!cmd) {
+      // Redirections alone (`> file`): a command with no words.
+      if (!redirects.length) return []
+      const bare: SimpleCommand = { words: [], redirects, pipedFrom, background: Boolean(stmt.Background) }
+      out.push(bare)
+      return [bare]
+    }
     const type = sh.NodeType(cmd)
     if (type === "CallExpr") {
       for (const assign of (cmd.Assigns ?? []) as Node[]) {
@@ -150,7 +156,7 @@ export function parseShell(text: string, variables = new Map<string, string>([["
         if (assign.Name?.Value) vars.set(String(assign.Name.Value), value)
       }
       const words = ((cmd.Args ?? []) as Node[]).flatMap((arg) => wordOf(arg))
-      if (!words.length) return []
+      if (!words.length && !redirects.length) return []
       const simple: SimpleCommand = { words, redirects, pipedFrom, background: Boolean(stmt.Background) }
       out.push(simple)
       return [simple]
