@@ -1,7 +1,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import type { TaskState, TaskStatus } from "./mission-state.js"
-import { blockedTasks, filesOverlap, selectReadyTasks } from "./scheduler.js"
+import { blockedTasks, filesOverlap, remainingPaths, selectReadyTasks } from "./scheduler.js"
 
 const task = (id: string, dependsOn: string[] = [], files = [`${id}.js`], status: TaskStatus = "pending"): TaskState => ({
   id, title: id, description: "", acceptance: [], files, dependsOn, status,
@@ -44,4 +44,16 @@ test("folders overlap their files, siblings do not", () => {
 test("tasks behind a failed dependency are blocked, transitively", () => {
   const tasks = [task("A", [], ["a"], "failed"), task("B", ["A"]), task("C", ["B"]), task("D")]
   assert.deepEqual(ids(blockedTasks(tasks)), ["B", "C"])
+})
+
+test("the task on the longest remaining path starts first, then plan order", () => {
+  // A alone; B → C → D a chain; E → F. With one slot B goes first, then E (path 2), then A.
+  const tasks = [task("A"), task("B"), task("C", ["B"]), task("D", ["C"]), task("E"), task("F", ["E"])]
+  assert.deepEqual(Object.fromEntries(remainingPaths(tasks)), { A: 1, B: 3, C: 2, D: 1, E: 2, F: 1 })
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 1)), ["B"])
+  assert.deepEqual(ids(selectReadyTasks(tasks, new Set(), 3)), ["B", "E", "A"])
+  // Finished work no longer lengthens a path.
+  const later = [task("A"), task("B", [], ["B.js"], "approved"), task("C", ["B"], ["C.js"], "approved"), task("D", ["C"]), task("E")]
+  assert.equal(remainingPaths(later).get("B"), 1)
+  assert.deepEqual(ids(selectReadyTasks(later, new Set(), 1)), ["A"])
 })

@@ -12,14 +12,42 @@ export function filesOverlap(a: Pick<TaskState, "files">, b: Pick<TaskState, "fi
 }
 
 /**
- * The tasks to start now, in plan order: pending, every dependency approved, within the free
- * concurrency slots and (when `exclusiveFiles`) not sharing files with a running or chosen task.
+ * Each task's remaining path: itself plus the longest chain of unfinished tasks that wait on it
+ * (1 for a task nothing waits on). Linear in tasks and dependencies; a cycle counts once.
+ */
+export function remainingPaths(tasks: Pick<TaskState, "id" | "dependsOn" | "status">[]): Map<string, number> {
+  const dependents = new Map<string, string[]>()
+  for (const task of tasks) for (const dependency of task.dependsOn) dependents.set(dependency, [...(dependents.get(dependency) ?? []), task.id])
+  const open = new Set(tasks.filter((task) => task.status !== "approved" && task.status !== "failed").map((task) => task.id))
+  const lengths = new Map<string, number>()
+  const visiting = new Set<string>()
+  const length = (id: string): number => {
+    const known = lengths.get(id)
+    if (known !== undefined) return known
+    if (visiting.has(id)) return 0
+    visiting.add(id)
+    let longest = 0
+    for (const next of dependents.get(id) ?? []) if (open.has(next)) longest = Math.max(longest, length(next))
+    visiting.delete(id)
+    lengths.set(id, longest + 1)
+    return longest + 1
+  }
+  for (const task of tasks) length(task.id)
+  return lengths
+}
+
+/**
+ * The tasks to start now: pending, every dependency approved, within the free concurrency slots
+ * and (when `exclusiveFiles`) not sharing files with a running or chosen task. The one with the
+ * longest remaining path goes first (the critical path), then plan order.
  */
 export function selectReadyTasks(tasks: TaskState[], runningIds: ReadonlySet<string>, concurrency: number, exclusiveFiles = true): TaskState[] {
   const approved = new Set(tasks.filter((task) => task.status === "approved").map((task) => task.id))
   const busy = tasks.filter((task) => runningIds.has(task.id))
   const chosen: TaskState[] = []
-  for (const task of tasks) {
+  const paths = remainingPaths(tasks)
+  const order = tasks.map((task, index) => ({ task, index })).sort((a, b) => paths.get(b.task.id)! - paths.get(a.task.id)! || a.index - b.index)
+  for (const { task } of order) {
     if (busy.length + chosen.length >= concurrency) break
     if (task.status !== "pending" || runningIds.has(task.id)) continue
     if (!task.dependsOn.every((dependency) => approved.has(dependency))) continue
