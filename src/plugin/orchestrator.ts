@@ -7,6 +7,8 @@ import { startMission } from "../engine/start-mission.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
 import { refuseToolCall, writtenFiles } from "../guard/tool-guard.js"
+import { sandboxVariable } from "../sandbox/command-sandbox.js"
+import { shellQuote } from "../sandbox/bwrap-arguments.js"
 import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
@@ -51,6 +53,8 @@ export function createOrchestrator() {
   const failTurn = (sessionId: string, message: string) => failNextTurn.set(sessionId, { message, failed: false })
   /** Root sessions whose followed mission ended in the turn that is still going (cleared when it goes idle). */
   const endedThisTurn = new Set<string>()
+  /** Each sandboxed bash call's launcher, by call id, until its shell starts. */
+  const launchers = new Map<string, string>()
   // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
 
@@ -174,11 +178,23 @@ export function createOrchestrator() {
         if (refusal) throw new Error(refusal)
         // The boundary: the host runs the command we leave here, so it runs under bubblewrap.
         const args = output.args as { command?: unknown }
-        if (call.tool === "bash" && typeof args.command === "string")
-          args.command = binding.mission.sandbox.wrap(args.command, { directory, key: binding.taskId ?? "worker", network: binding.mission.config.workerWeb, userCheckout })
+        // The launcher's path reaches the shell through shell.env: the line kept in the conversation stays short.
+        const launcher = call.tool === "bash" && typeof args.command === "string" ? binding.mission.sandbox.launcher({ directory, key: binding.taskId ?? "worker", network: binding.mission.config.workerWeb, userCheckout }) : undefined
+        if (launcher) {
+          launchers.set(call.callID, launcher)
+          args.command = `exec "$${sandboxVariable}" ${shellQuote(args.command as string)}`
+        }
+      },
+
+      async "shell.env"(input, output) {
+        const launcher = input.callID ? launchers.get(input.callID) : undefined
+        if (!launcher) return
+        launchers.delete(input.callID!)
+        output.env[sandboxVariable] = launcher
       },
 
       async "tool.execute.after"(call) {
+        launchers.delete(call.callID)
         const files = writtenFiles(call.tool, call.args)
         if (!files.length) return
         const binding = registry.binding(call.sessionID)

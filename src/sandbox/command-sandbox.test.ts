@@ -43,6 +43,9 @@ test("a sandboxed command writes its folder and temp dir, and nothing else: not 
     const git = runIn(sandbox, "echo x >> .git/config; echo x > .git/hooks/pre-commit", root)
     assert.notEqual(git.status, 0)
     assert.equal(existsSync(path.join(root, ".git", "hooks", "pre-commit")), false)
+    const launcher = sandbox.launcher({ directory: root, key: "T1", network: false })!
+    const tamper = runIn(sandbox, `echo 'exec sh -c "$1"' > ${launcher}; ls "$(dirname ${launcher})" > /dev/null`, root)
+    assert.match(tamper.stderr, /Read-only/, "a launcher cannot be changed from inside: it runs outside")
     const outside = runIn(sandbox, `rm -rf ${sibling}; echo x > ${sibling}/new.txt`, root)
     assert.notEqual(outside.status, 0)
     assert.equal(readFileSync(path.join(sibling, "keep.txt"), "utf8"), "keep\n")

@@ -6,6 +6,10 @@ import { homeSecrets } from "./home-secrets.js"
 import type { SandboxProbe } from "./sandbox-probe.js"
 import { openNetworkGate, type NetworkGate } from "./network-gate.js"
 import { fileURLToPath } from "node:url"
+import { createHash } from "node:crypto"
+
+/** The environment variable that names a bash call's launcher (set through the host's shell.env). */
+export const sandboxVariable = "ORCHESTRATOR_SANDBOX"
 
 /** The port the bridge listens on inside a sandbox (its own network namespace: nothing else there). */
 const bridgePort = 3128
@@ -83,8 +87,8 @@ export class CommandSandbox {
       this.opening.hostsUnavailable = `${missing}: no host is reachable`
       return
     }
-    mkdirSync(path.join(this.temps, "gate"), { recursive: true })
-    this.gate = await openNetworkGate(path.join(this.temps, "gate", "gate.sock"), this.opening.hosts)
+    mkdirSync(path.join(this.temps, "+gate"), { recursive: true })
+    this.gate = await openNetworkGate(path.join(this.temps, "+gate", "gate.sock"), this.opening.hosts)
     this.bridge = `${shellQuote(probe.node!)} ${shellQuote(bridge)} ${shellQuote(this.gate.socket)} ${bridgePort} &\nfor _ in {1..200}; do (exec 3<>/dev/tcp/127.0.0.1/${bridgePort}) 2>/dev/null && break; sleep 0.02; done\n`
   }
 
@@ -94,16 +98,33 @@ export class CommandSandbox {
     return this.opening.kind === "bwrap"
   }
 
-  /** The command line that runs `command` in the sandbox `request` describes (for `sh -c` or the host's bash). */
+  /** The command line that runs `command` in the sandbox `request` describes (for `sh -c`): its launcher, then the command. */
   wrap(command: string, request: SandboxRequest): string {
+    const launcher = this.launcher(request)
+    return launcher ? `exec ${shellQuote(launcher)} ${shellQuote(command)}` : command
+  }
+
+  /**
+   * A script that runs its one argument, a command line, in the sandbox `request` describes:
+   * written beside the sandbox's temp dir, so that the line a model sees stays short (the host
+   * keeps a tool call's arguments in the conversation, and sends them back in every request).
+   * Undefined without a sandbox.
+   */
+  launcher(request: SandboxRequest): string | undefined {
     const probe = this.probe
-    if (!probe?.available) return command
+    if (!probe?.available) return undefined
     const key = request.key.replace(/[^\w.-]/g, "_")
     const temp = path.join(this.temps, key)
     mkdirSync(path.join(temp, "cache"), { recursive: true })
     const secrets = homeSecrets(os.homedir(), process.env)
     const gated = !request.network && this.gate !== undefined
     const proxy = `http://127.0.0.1:${bridgePort}`
+    // Inside, the same name runs a command as it is: a model that copies the wrapper from its history nests nothing.
+    // Launchers live where no sandbox can write ("+" never appears in a key): a changed one would run outside.
+    const launchers = path.join(this.temps, "+launchers")
+    mkdirSync(launchers, { recursive: true })
+    const passthrough = path.join(launchers, "passthrough")
+    if (!existsSync(passthrough)) writeFileSync(passthrough, `#!/bin/sh\nexec ${shellQuote(probe.shell)} -c "$1"\n`, { mode: 0o755 })
     const args = bwrapArguments({
       writable: gated ? [request.directory, temp, path.dirname(this.gate!.socket)] : [request.directory, temp],
       readOnly: protectedPaths(request),
@@ -112,14 +133,25 @@ export class CommandSandbox {
       temp,
       network: request.network,
       cwd: request.cwd,
-      env: gated ? { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, ALL_PROXY: proxy, npm_config_proxy: proxy, npm_config_https_proxy: proxy } : undefined,
+      env: {
+        [sandboxVariable]: passthrough,
+        ...(gated ? { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, ALL_PROXY: proxy, npm_config_proxy: proxy, npm_config_https_proxy: proxy } : {}),
+      },
     })
     const limit = probe.pids.kind === "ulimit" ? `ulimit -u ${sandboxPidsMax} 2>/dev/null\n` : ""
-    const inner = `${limit}${gated ? this.bridge : ""}${command}`
-    const line = `exec ${[probe.bwrap, ...args, "--", probe.shell, "-c", inner].map(shellQuote).join(" ")}`
-    if (probe.pids.kind !== "cgroup") return line
-    const group = this.cgroup(probe.pids.folder, key)
-    return group ? `echo $$ > ${shellQuote(path.join(group, "cgroup.procs"))} 2>/dev/null; ${line}` : line
+    const prefix = `${limit}${gated ? this.bridge : ""}`
+    const group = probe.pids.kind === "cgroup" ? this.cgroup(probe.pids.folder, key) : undefined
+    const lines = [
+      "#!/bin/sh",
+      "# Written by opencode-orchestrator: runs its argument under bubblewrap.",
+      ...(group ? [`echo $$ > ${shellQuote(path.join(group, "cgroup.procs"))} 2>/dev/null`] : []),
+      `exec ${[probe.bwrap, ...args, "--", probe.shell, "-c"].map(shellQuote).join(" ")} ${prefix ? shellQuote(prefix) : ""}"$1"`,
+      "",
+    ]
+    const script = lines.join("\n")
+    const file = path.join(launchers, `${key}-${createHash("sha256").update(script).digest("hex").slice(0, 12)}`)
+    if (!existsSync(file)) writeFileSync(file, script, { mode: 0o755 })
+    return file
   }
 
   /** `wrap` for the commands the engine runs in `directory` (verification, setup): each folder its own sandbox. */
