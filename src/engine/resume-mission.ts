@@ -10,6 +10,7 @@ import { reopenWorkspace } from "../workspace/open-workspace.js"
 import { SharedWorkspace, type Workspace } from "../workspace/workspace.js"
 import { mergeMarker } from "./merge-train.js"
 import { closeWorkspace } from "./run-mission.js"
+import type { CommandSandbox } from "../sandbox/command-sandbox.js"
 import { launchMission, MissionStartError, missionSandbox, setupWrap, type StartedMission, type StartRequest } from "./start-mission.js"
 
 export interface ResumeRequest extends Omit<StartRequest, "goal"> {
@@ -42,7 +43,9 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   let mission: Mission | undefined
   const lock = acquireMissionLock(folder, { onLost: (reason) => mission?.haltWith({ kind: "lock", reason }) })
   if (!lock.ok) throw new MissionStartError(`Mission ${missionId} cannot be resumed: ${lock.error}.`)
+  let sandbox: CommandSandbox | undefined
   const refuse = (message: string) => {
+    sandbox?.close()
     lock.value.release()
     return new MissionStartError(message)
   }
@@ -58,7 +61,6 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
   if (loaded.state.resumes >= maxResumes) throw refuse(`Mission ${missionId} was resumed ${loaded.state.resumes} times already; start a new mission (its report says what was done).`)
 
   let config
-  let sandbox
   try {
     config = loadConfig(request.directory)
     sandbox = missionSandbox(config, missionId)
@@ -73,6 +75,7 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
     mission = new Mission(missionId, { loaded: loaded.state }, config, SharedWorkspace.reopen(loaded.state.workspace!))
     mission.record(resumed)
     await recordCleanupDone(mission)
+    sandbox.close()
     lock.value.release()
     return { mission, finished: Promise.resolve(mission.state) }
   }
@@ -87,7 +90,10 @@ export async function resumeMission(request: ResumeRequest): Promise<StartedMiss
     const ending = mission
     const finished = closeWorkspace(ending)
       .then(() => ending.writeReport())
-      .finally(() => lock.value.release())
+      .finally(() => {
+        sandbox!.close()
+        lock.value.release()
+      })
       .then(() => ending.state)
     return { mission, finished }
   }

@@ -77,10 +77,15 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
 
   const missionId = newMissionId()
   const sandbox = missionSandbox(config, missionId)
+  // A start that fails leaves no sandbox behind (its temp dirs, its network gate).
+  const fail = (message: string) => {
+    sandbox.close()
+    return new MissionStartError(message)
+  }
   await sandbox.open()
   const workspace = await openWorkspace(request.directory, missionId, config, undefined, setupWrap(sandbox))
   // Without the id: the host retries a failed turn whose text carries digits like a status code.
-  if (!workspace.ok) throw new MissionStartError(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
+  if (!workspace.ok) throw fail(`The mission's worktree could not be set up: ${workspace.error.replaceAll(missionId, "<mission>")}`)
   const mission = new Mission(
     missionId,
     { type: "mission-start", missionId, goal, rootSessionId: request.rootSessionId, directory: request.directory, verifyCommands, memoryAlpha: config.context.alpha },
@@ -91,7 +96,7 @@ export async function startMission(request: StartRequest): Promise<StartedMissio
   mission.record({ type: "workspace-open", ...workspace.value.opening })
   mission.record({ type: "sandbox-open", ...sandbox.opening })
   const lock = acquireMissionLock(mission.folder, { onLost: (reason) => mission.haltWith({ kind: "lock", reason }) })
-  if (!lock.ok) throw new MissionStartError(lock.error)
+  if (!lock.ok) throw fail(lock.error)
   request.host.toast(`Mission ${missionId} started`, "info")
   const warning = isolationWarning(mission.state)
   if (warning) request.host.toast(warning, "warning")

@@ -64,12 +64,14 @@ export class CommandSandbox {
   private readonly groups = new Set<string>()
 
   private gate?: NetworkGate
+  /** What starts the bridge to the gate inside a sandbox (set once the gate is open). */
+  private bridge = ""
 
   constructor(
     private readonly probe: SandboxProbe | undefined,
     readonly missionId: string,
     network: boolean,
-    private readonly hosts: string[] = [],
+    hosts: string[] = [],
   ) {
     this.opening = probe?.available
       ? { kind: "bwrap", pids: probe.pids.kind, network, ...(hosts.length && !network ? { hosts } : {}) }
@@ -92,8 +94,6 @@ export class CommandSandbox {
     this.bridge = `${shellQuote(probe.node!)} ${shellQuote(bridge)} ${shellQuote(this.gate.socket)} ${bridgePort} &\nfor _ in {1..200}; do (exec 3<>/dev/tcp/127.0.0.1/${bridgePort}) 2>/dev/null && break; sleep 0.02; done\n`
   }
 
-  private bridge = ""
-
   get active(): boolean {
     return this.opening.kind === "bwrap"
   }
@@ -105,10 +105,10 @@ export class CommandSandbox {
   }
 
   /**
-   * A script that runs its one argument, a command line, in the sandbox `request` describes:
-   * written beside the sandbox's temp dir, so that the line a model sees stays short (the host
-   * keeps a tool call's arguments in the conversation, and sends them back in every request).
-   * Undefined without a sandbox.
+   * A script that runs its one argument, a command line, in the sandbox `request` describes, so
+   * that the line a model sees stays short (the host keeps a tool call's arguments in the
+   * conversation, and sends them back in every request). Launchers live where no sandbox can
+   * write ("+" never appears in a key): a changed one would run outside. Undefined without a sandbox.
    */
   launcher(request: SandboxRequest): string | undefined {
     const probe = this.probe
@@ -119,10 +119,9 @@ export class CommandSandbox {
     const secrets = homeSecrets(os.homedir(), process.env)
     const gated = !request.network && this.gate !== undefined
     const proxy = `http://127.0.0.1:${bridgePort}`
-    // Inside, the same name runs a command as it is: a model that copies the wrapper from its history nests nothing.
-    // Launchers live where no sandbox can write ("+" never appears in a key): a changed one would run outside.
     const launchers = path.join(this.temps, "+launchers")
     mkdirSync(launchers, { recursive: true })
+    // Inside, the same name runs a command as it is: a model that copies the wrapper from its history nests nothing.
     const passthrough = path.join(launchers, "passthrough")
     if (!existsSync(passthrough)) writeFileSync(passthrough, `#!/bin/sh\nexec ${shellQuote(probe.shell)} -c "$1"\n`, { mode: 0o755 })
     const args = bwrapArguments({
