@@ -56,9 +56,9 @@ function scenario(docs: string[]): Scenario {
   // A survey: every third call reads a file, the others grep, count or list (small outputs).
   const small = (index: number): ScriptedReply =>
     [
-      call("bash", { command: `wc -l ${docs[index % docs.length]}`, description: "count lines" }),
+      call("shell", { command: `wc -l ${docs[index % docs.length]}` }),
       call("grep", { pattern: `line ${index % 40}:`, path: "docs" }),
-      call("bash", { command: "ls -la docs", description: "list docs" }),
+      call("shell", { command: "ls -la docs" }),
     ][index % 3]!
   const survey: ScriptedReply[] = Array.from({ length: turns - 3 }, (_, index) => (index % 3 === 0 ? call("read", { filePath: docs[(index * 7) % docs.length] }) : small(index)))
   return {

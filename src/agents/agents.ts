@@ -17,7 +17,7 @@ export interface AgentDefinition {
 export const roleTools: Record<RoleName, string[]> = {
   commander: ["run_mission", "mission_status", "mission_stop", "mission_amend"],
   planner: ["submit_plan"],
-  worker: ["submit_work", "memory_read"],
+  worker: ["submit_work", "memory_read", "shell"],
   reviewer: ["submit_review", "memory_read"],
   "master-reviewer": ["submit_verdict", "memory_read"],
 }
@@ -62,14 +62,17 @@ export interface AgentOptions {
   workerWeb?: boolean
 }
 
-/** Host tools a worker is never offered: each costs tokens on every worker request (see docs/decisions.md). */
-export const workerUnneededTools = ["todowrite", "skill"]
+/**
+ * Host tools a worker is never offered: each costs tokens on every worker request (see
+ * docs/decisions.md). `bash` gives way to our `shell` (sandboxed, guarded, a tenth of the schema).
+ */
+export const workerUnneededTools = ["todowrite", "skill", "bash"]
 
 function rolePermission(role: RoleName, options: AgentOptions): PermissionMap {
   if (role !== "worker") return allowOnly(roleTools[role])
-  // Workers keep the host's editing and shell tools; no delegation, no web unless allowed, nothing outside the project.
+  // Workers keep the host's file tools and get our shell; no delegation, no web unless allowed, nothing outside the project.
   const web = options.workerWeb ? [] : ["webfetch", "websearch"]
-  // Not needed for one task, and paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it).
+  // Paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it), bash (ours is smaller).
   const own = roleTools.worker
   const denied = ["task", ...web, "question", ...workerUnneededTools, ...allOurTools.filter((tool) => !own.includes(tool))]
   return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), ...Object.fromEntries(own.map((tool) => [tool, "allow" as const])), external_directory: "deny" }

@@ -6,6 +6,7 @@ import { roleNames } from "../config/config.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
+import { shellTool } from "../tools/shell-tool.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 import { agentDefinitions, roleTools, taskCommandTemplate } from "./agents.js"
 
@@ -26,6 +27,7 @@ function ourTools() {
     mission_stop: missionStopTool(registry),
     mission_amend: missionAmendTool(registry),
     memory_read: memoryReadTool(registry),
+    shell: shellTool(registry),
   }
 }
 

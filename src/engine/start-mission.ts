@@ -127,10 +127,11 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
   })
   if (mission.state.sandbox?.kind === "none") request.host.toast(`No OS sandbox: ${mission.state.sandbox.reason}. Workers' commands are checked by the command guard only.`, "warning")
   const engine = createEngine(mission, request.host, request.registry)
+  mission.holdJournal(lock)
   const finished = runMission(engine)
     .finally(() => {
       mission.sandbox.close()
-      lock.release()
+      mission.releaseJournal()
     })
     .then(async (state) => {
       // Nobody followed the mission from a tool call: show the report once the session is idle.

@@ -4,6 +4,9 @@ import { patchedFiles, pathOutside } from "./path-guard.js"
 /** The host's tools that write files: the file they write is `filePath`; apply_patch names its files in the patch. */
 export const fileWritingTools = new Set(["write", "edit", "apply_patch"])
 
+/** The tools that run a shell command: the host's `bash`, and our workers' `shell`. */
+export const commandTools = new Set(["bash", "shell"])
+
 /** The files a call of a file-writing tool writes (as the model named them). */
 export function writtenFiles(tool: string, args: unknown): string[] {
   const values = (args ?? {}) as { filePath?: unknown; patchText?: unknown }
@@ -18,7 +21,7 @@ export function writtenFiles(tool: string, args: unknown): string[] {
  */
 export function refuseToolCall(tool: string, args: unknown, context: GuardContext): string | undefined {
   const values = (args ?? {}) as { command?: unknown }
-  if (tool === "bash" && typeof values.command === "string") {
+  if (commandTools.has(tool) && typeof values.command === "string") {
     const reason = dangerousCommand(values.command, context)
     if (reason) return `Blocked by the orchestrator's command guard: ${reason}. This is not allowed in a mission; finish the task without it.`
   }

@@ -2,6 +2,8 @@ import type { PluginInput } from "@opencode-ai/plugin"
 import type { TokenUsage } from "../mission/mission-event.js"
 import type { HostResult, MissionHost, PromptRequest } from "./mission-host.js"
 import type { PromptGate } from "./prompt-gate.js"
+import { fromHostUsage, type HostMessageUsage } from "../economy/commander-spend.js"
+import { addSpend, noSpend } from "../economy/spend.js"
 
 type Client = PluginInput["client"]
 
@@ -81,19 +83,12 @@ export class OpencodeHost implements MissionHost {
   async usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined> {
     try {
       const result = await this.client.session.messages({ path: { id: sessionId }, query: { directory } })
-      const tokens: TokenUsage = { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }
-      let cost = 0
+      let total = noSpend()
       for (const message of result.data ?? []) {
-        const info = message.info as { role: string; tokens?: { input: number; output: number; reasoning: number; cache: { read: number; write: number } }; cost?: number }
-        if (info.role !== "assistant" || !info.tokens) continue
-        tokens.input += info.tokens.input
-        tokens.output += info.tokens.output
-        tokens.reasoning += info.tokens.reasoning
-        tokens.cacheRead += info.tokens.cache.read
-        tokens.cacheWrite += info.tokens.cache.write
-        cost += info.cost ?? 0
+        const info = message.info as { role: string; tokens?: HostMessageUsage; cost?: number }
+        if (info.role === "assistant" && info.tokens) total = addSpend(total, { tokens: fromHostUsage(info.tokens), cost: info.cost ?? 0 })
       }
-      return { tokens, cost }
+      return total
     } catch {
       return undefined
     }

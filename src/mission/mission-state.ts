@@ -128,6 +128,11 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
  * event that would rewrite history (a second start, a second plan, an unknown task) throws
  * EventConflictError instead of resetting anything.
  */
+/** Whose running totals a usage update carries: a child session's, or one commander step's. */
+export function usageKey(event: { sessionId: string; messageId?: string }): string {
+  return event.messageId ? `${event.sessionId}/${event.messageId}` : event.sessionId
+}
+
 export function applyEvent(state: MissionState, event: MissionEvent): MissionState {
   const next = nextState(state, event)
   return { ...next, memory: foldMemory(state.memory, event, state.tasks), events: state.events + 1 }
@@ -213,11 +218,12 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       return { ...state, round: event.round, tasks: [...state.tasks, ...event.tasks.map((task) => newTask(task, event.round))] }
     }
     case "usage-update": {
-      const before = state.usage[event.sessionId]
+      const key = usageKey(event)
+      const before = state.usage[key]
       const added = spendSince({ tokens: event.tokens, cost: event.cost }, before ?? noSpend())
       return {
         ...state,
-        usage: { ...state.usage, [event.sessionId]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } },
+        usage: { ...state.usage, [key]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } },
         spend: [...state.spend, { role: event.role, taskId: event.taskId, attempt: event.attempt, ...added }],
       }
     }

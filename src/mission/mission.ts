@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync, existsSync } from "node:fs"
+import { mkdirSync, writeFileSync, existsSync, statSync } from "node:fs"
 import path from "node:path"
 import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
 import { CommandSandbox } from "../sandbox/command-sandbox.js"
 import { isInside } from "../guard/path-guard.js"
 import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/journal.js"
+import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
 import { validatePlan } from "./plan-validation.js"
@@ -79,6 +80,10 @@ export class Mission {
   private readonly redactor = new Redactor()
   /** Set once this process must stop writing (see MissionHalt). */
   halt?: MissionHalt
+  /** The lock this process writes the journal under while the mission runs here. */
+  private journalLock?: MissionLock
+  /** The journal's size when this process let go of it: another writer since changes it. */
+  private releasedAt?: number
 
   /** A new mission (writes its folder and first event), or one loaded from its journal (`Mission.load`). */
   constructor(
@@ -176,6 +181,51 @@ export class Mission {
   /** Scans text a model or a command produced (secretlint's rules); what it finds is redacted from everything recorded after. */
   async learnSecrets(texts: string[]): Promise<void> {
     for (const found of await scanSecrets(texts)) this.redactor.learn(found.value, found.rule)
+  }
+
+  /** This process writes the journal from now on, under `lock`. */
+  holdJournal(lock: MissionLock): void {
+    this.journalLock = lock
+    this.releasedAt = undefined
+  }
+
+  /** The run here is over: the lock goes (a resume elsewhere may take it). */
+  releaseJournal(): void {
+    if (!this.journalLock) return
+    this.journalLock.release()
+    this.journalLock = undefined
+    this.releasedAt = fileSize(this.journalFile)
+  }
+
+  /**
+   * An event that may arrive after the run ended here (the commander's own steps finish after its
+   * run_mission returned): recorded under the lock, taken again for it and report.md rewritten
+   * when this process had let go, unless the journal changed since (another process owns the
+   * mission now). Returns whether it was recorded.
+   */
+  recordLate(event: MissionEvent): boolean {
+    if (this.halt) return false
+    if (this.journalLock) {
+      try {
+        this.record(event)
+        return true
+      } catch {
+        return false // a journal write that failed has halted the mission already
+      }
+    }
+    if (this.releasedAt === undefined || fileSize(this.journalFile) !== this.releasedAt) return false
+    const lock = acquireMissionLock(this.folder)
+    if (!lock.ok) return false
+    try {
+      this.record(event)
+      this.writeReport()
+      return true
+    } catch {
+      return false
+    } finally {
+      lock.value.release()
+      this.releasedAt = fileSize(this.journalFile)
+    }
   }
 
   writeReport(): string {
@@ -278,3 +328,11 @@ export class Mission {
 }
 
 const toolOf: Record<SubmissionKind, string> = { plan: "submit_plan", work: "submit_work", review: "submit_review", verdict: "submit_verdict" }
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size
+  } catch {
+    return undefined
+  }
+}

@@ -76,7 +76,7 @@ function spendLines(state: MissionState): string[] {
     lines.push("", `| task | attempt | tokens | $ |`, `| --- | --- | --- | --- |`)
     for (const [key, spend] of byAttempt) lines.push(`| ${key} | ${totalTokens(spend)} | ${formatDollars(spend.cost)} |`)
   }
-  lines.push("", "The commander's own turn is not included: its message is still open while the mission runs.")
+  if (!state.spend.some((entry) => entry.role === "commander")) lines.push("", "The commander's steps are counted as each finishes; the one that ran the mission finishes after the end, and this report is written again then.")
   return lines
 }
 

@@ -15,6 +15,8 @@ import type { MissionState } from "../mission/mission-state.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
+import { shellTool } from "../tools/shell-tool.js"
+import { commanderStepUpdate } from "../economy/commander-spend.js"
 import { ChildHistory } from "./child-history.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 
@@ -53,6 +55,8 @@ export function createOrchestrator() {
   const failTurn = (sessionId: string, message: string) => failNextTurn.set(sessionId, { message, failed: false })
   /** Root sessions whose followed mission ended in the turn that is still going (cleared when it goes idle). */
   const endedThisTurn = new Set<string>()
+  /** Missions whose commander's turn is over: its later steps are not theirs to count. */
+  const closedAccounts = new Set<string>()
   /** Each sandboxed bash call's launcher, by call id, until its shell starts. */
   const launchers = new Map<string, string>()
   // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
@@ -110,6 +114,7 @@ export function createOrchestrator() {
         mission_stop: missionStopTool(registry),
         mission_amend: missionAmendTool(registry),
         memory_read: memoryReadTool(registry),
+        shell: shellTool(registry),
       },
 
       async "command.execute.before"(command) {
@@ -131,6 +136,15 @@ export function createOrchestrator() {
           gate.observe(idleSession, "idle")
           endedThisTurn.delete(idleSession)
           if (failNextTurn.get(idleSession)?.failed) failNextTurn.delete(idleSession)
+          // The commander's turn is over once its session rests after the mission ended: later turns are the user's.
+          const mission = registry.forRoot(idleSession)
+          if (mission && mission.state.status !== "running") closedAccounts.add(mission.id)
+        } else if (event.type === "message.updated" && event.properties.info.role === "assistant") {
+          // The commander's own steps, the one that ran the mission included (its usage comes after the end).
+          const step = event.properties.info
+          const mission = registry.forRoot(step.sessionID)
+          const update = mission && !closedAccounts.has(mission.id) ? commanderStepUpdate(mission.state, step) : undefined
+          if (update) mission!.recordLate(update)
         } else if (event.type === "session.status") gate.observe(event.properties.sessionID, "busy")
         else if (event.type === "session.error" && event.properties.sessionID && event.properties.error?.name === "MessageAbortedError") {
           // Esc ends the turn: a refusal made for it, or for a message queued behind it, goes with it.
@@ -172,7 +186,8 @@ export function createOrchestrator() {
         if (overBudget) throw new Error(overBudget)
         // A safety net for our workers only; the user's own agents are theirs to govern.
         const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(call.sessionID) : undefined
-        if (!binding || !directory) return
+        // Our `shell` tool guards and sandboxes its own commands.
+        if (!binding || !directory || call.tool === "shell") return
         const userCheckout = directory === binding.mission.workspace.root
         const refusal = refuseToolCall(call.tool, output.args, { directory, userCheckout })
         if (refusal) throw new Error(refusal)

@@ -87,7 +87,7 @@ test("a 200 KB change: the review and master requests stay within 24k tokens, th
   const rules: ScriptedRule[] = [
     { agent: "commander", replies: [call("run_mission", { goal: "sum with generated tables" }), say("Done.")] },
     { agent: "planner", replies: [call("submit_plan", { tasks: single }), say("Planned.")] },
-    { agent: "worker", task: "A", replies: [write("src/sum.js", sources.sum), call("bash", { command: generate, description: "generate the tables" }), call("submit_work", { summary: "sum and tables" }), say("Submitted.")] },
+    { agent: "worker", task: "A", replies: [write("src/sum.js", sources.sum), call("shell", { command: generate }), call("submit_work", { summary: "sum and tables" }), say("Submitted.")] },
     approveReview,
     approveMission,
   ]

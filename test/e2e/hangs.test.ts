@@ -16,7 +16,7 @@ test("a worker stuck in an endless tool loop, and one whose bash sleeps forever,
   writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ maxReviewRounds: 1, budget: { seconds: 6, toolCalls: 4 } }))
   const twoTasks = { agent: "planner", replies: [call("submit_plan", { tasks: plan.slice(0, 2) }), say("Plan submitted.")] }
   const looping = { agent: "worker", task: "A", replies: Array.from({ length: 40 }, () => call("read", { filePath: "README.md" })) }
-  const sleeping = { agent: "worker", task: "B", replies: [call("bash", { command: sleeper, description: "wait", timeout: 600_000 }), say("woke up")] }
+  const sleeping = { agent: "worker", task: "B", replies: [call("shell", { command: sleeper, timeout: 600_000 }), say("woke up")] }
   const run = await runTask(project, sumStatsScenario([twoTasks, looping, sleeping]), ["loop", "and", "sleep"])
   assert.equal(run.exitCode, 3, explain(run))
   const reasons = Object.fromEntries(eventsOf(project, "task-fail").map((fail) => [fail.taskId, fail.reason]))

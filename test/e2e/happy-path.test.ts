@@ -31,8 +31,8 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.deepEqual(offered("reviewer"), ["glob", "grep", "memory_read", "read", "submit_review"])
   assert.deepEqual(offered("master-reviewer"), ["glob", "grep", "memory_read", "read", "submit_verdict"])
   const worker = offered("worker")
-  assert.ok(["bash", "edit", "read", "write", "submit_work", "memory_read"].every((tool) => worker.includes(tool)), worker.join())
-  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill"].includes(tool)), worker.join())
+  assert.ok(["shell", "edit", "read", "write", "submit_work", "memory_read"].every((tool) => worker.includes(tool)), worker.join())
+  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill", "bash"].includes(tool)), worker.join())
   // Without the skill tool, the host leaves its skills list out of the worker's system prompt too.
   const workerSystem = JSON.stringify(run.requests.find((r) => r.agent === "worker")!.messages.filter((m) => m.role === "system"))
   assert.doesNotMatch(workerSystem, /Skills provide specialized instructions/)
@@ -45,17 +45,20 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.match(report, /\*\*SEALED\*\*/)
   assert.match(report, /`npm test`: exit 0/)
   assert.match(report, /\| worker \| [1-9]\d* \|/, "worker tokens are reported")
-  // Every child request is counted: the journal's spend is exactly what the model reported, request by request.
+  // Every request is counted, the commander's own included (the step that ran the mission finishes
+  // after its end): the journal's spend is exactly what the model reported, request by request.
   const totals = new Map<string, number>()
-  for (const entry of journalOf(project)) if (entry.type === "usage-update") totals.set(entry.sessionId, entry.tokens.input)
-  const reported = run.requests.filter((r) => r.agent !== "title" && r.agent !== "commander").reduce((sum, r) => sum + r.usage.prompt_tokens, 0)
+  for (const entry of journalOf(project)) if (entry.type === "usage-update") totals.set(`${entry.sessionId}/${entry.messageId ?? ""}`, entry.tokens.input)
+  const reported = run.requests.filter((r) => r.agent !== "title").reduce((sum, r) => sum + r.usage.prompt_tokens, 0)
   assert.equal([...totals.values()].reduce((sum, value) => sum + value, 0), reported)
+  const commanderReported = run.requests.filter((r) => r.agent === "commander").reduce((sum, r) => sum + r.usage.prompt_tokens, 0)
+  assert.match(report, new RegExp(`\\| commander \\| ${commanderReported} \\|`), "report.md was written again with the commander's steps")
   // A child's turn ends with its submission: no request after a submit call in the same attempt.
   for (const request of run.requests.filter((r) => r.agent !== "commander" && r.agent !== "title"))
     assert.ok(!request.messages.at(-1)?.content || !/stop now/i.test(JSON.stringify(request.messages.at(-1)!.content)), `request ${request.index} only closes a turn`)
   const types = readJournalTypes(project)
   assert.deepEqual(types.filter((t) => t === "task-approve").length, 3)
-  assert.deepEqual(types.slice(-2), ["mission-end", "workspace-close"], "the end is decided, then the result lands")
+  assert.deepEqual(types.filter((t) => t !== "usage-update").slice(-2), ["mission-end", "workspace-close"], "the end is decided, then the result lands")
   // The mission files are gitignored by our own .gitignore; the user's tree shows only the work.
   assert.equal(readFileSync(path.join(project, ".opencode", "orchestrator", ".gitignore"), "utf8"), "*\n")
 })

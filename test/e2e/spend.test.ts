@@ -27,7 +27,7 @@ test("a mission token cap pauses the whole mission (exit 4) with the reason; rai
   const crossed = journal.findIndex((entry) => {
     if (entry.type !== "usage-update") return false
     const t = entry.tokens
-    totals.set(entry.sessionId, t.input + t.output + t.reasoning + t.cacheRead + t.cacheWrite)
+    totals.set(`${entry.sessionId}/${entry.messageId ?? ""}`, t.input + t.output + t.reasoning + t.cacheRead + t.cacheWrite)
     return [...totals.values()].reduce((sum, value) => sum + value, 0) >= 30_000
   })
   assert.ok(crossed > 0, "the cap was crossed")
