@@ -16,10 +16,10 @@ export interface AgentDefinition {
 /** Each role's own tools; every role is denied the others'. */
 export const roleTools: Record<RoleName, string[]> = {
   commander: ["run_mission", "mission_status", "mission_stop", "mission_amend"],
-  planner: ["submit_plan"],
-  worker: ["submit_work", "memory_read", "shell"],
-  reviewer: ["submit_review", "memory_read"],
-  "master-reviewer": ["submit_verdict", "memory_read"],
+  planner: ["submit_plan", "ast_grep_search"],
+  worker: ["submit_work", "memory_read", "shell", "ast_grep_search", "ast_grep_rewrite"],
+  reviewer: ["submit_review", "memory_read", "ast_grep_search"],
+  "master-reviewer": ["submit_verdict", "memory_read", "ast_grep_search"],
 }
 
 export const allOurTools = [...new Set(Object.values(roleTools).flat())]

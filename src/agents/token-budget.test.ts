@@ -7,6 +7,7 @@ import { MissionRegistry } from "../mission/mission-registry.js"
 import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
 import { shellTool } from "../tools/shell-tool.js"
+import { astGrepRewriteTool, astGrepSearchTool } from "../tools/syntax-tools.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
 import { agentDefinitions, roleTools, taskCommandTemplate } from "./agents.js"
 
@@ -28,6 +29,8 @@ function ourTools() {
     mission_amend: missionAmendTool(registry),
     memory_read: memoryReadTool(registry),
     shell: shellTool(registry),
+    ast_grep_search: astGrepSearchTool(registry),
+    ast_grep_rewrite: astGrepRewriteTool(registry),
   }
 }
 

@@ -65,6 +65,10 @@ export const OrchestratorConfig = z.strictObject({
   maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
   verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
+  diagnostics: z
+    .enum(["auto", "off"])
+    .default("auto")
+    .describe("auto: in a TypeScript project with typescript installed and a tsconfig.json, the compiler's new errors in a task's changed files are evidence (a new error overrules an approve); off: never."),
   workerWeb: z.boolean().default(false).describe("Workers may use the host's webfetch and websearch tools (their sandboxed commands keep the network too)."),
   sandbox: z
     .enum(["required", "auto", "off"])

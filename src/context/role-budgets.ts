@@ -29,3 +29,8 @@ export function memoryBudget(role: BudgetedRole, budget: number, messageTokens: 
 export function diffBudget(role: BudgetedRole, budget: number, otherTokens: number): number {
   return Math.max(600, budget - requestOverhead[role] - otherTokens)
 }
+
+/** The repository map's share of the planner's budget: a tenth, at most 3,000 tokens (it rides along every planner request). */
+export function repositoryMapBudget(budget: number): number {
+  return Math.min(3000, Math.floor(budget * 0.1))
+}

@@ -3,6 +3,7 @@ import { buildContext, type ContextRequest } from "../context/context-builder.js
 import { diffBudget, memoryBudget, type BudgetedRole } from "../context/role-budgets.js"
 import type { TaskState } from "../mission/mission-state.js"
 import type { Engine } from "./engine.js"
+import { structuralSummary } from "../syntax/structural-summary.js"
 
 /** A whole diff is read up to this size; what the prompt shows of it is bounded in tokens. */
 const diffReadLimit = 4_000_000
@@ -60,4 +61,14 @@ export async function boundedDiffText(engine: Engine, role: "reviewer" | "master
   const budget = diffBudget(role, mission.config.context.budgets[role], otherTokens)
   const bounded = boundDiff(diff, { files: tasks.flatMap((item) => item.files), touched: tasks.flatMap((item) => item.touchedFiles), words }, budget, count, readCommand)
   return { text: bounded.text, full: diff }
+}
+
+/** The change's structure (syntax/structural-summary.ts) for a reviewer or the master, or "" when nothing structural changed. */
+export async function structureSection(engine: Engine, task: TaskState | undefined): Promise<string> {
+  try {
+    const summary = structuralSummary(await engine.mission.workspace.changeVersions(task?.id))
+    return summary ? `Structure of the change (from the syntax trees of base and head):\n${summary}` : ""
+  } catch {
+    return "" // the syntax engine could not load here: the diff still says everything
+  }
 }

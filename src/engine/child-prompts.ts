@@ -11,12 +11,15 @@ export function taskHeader(taskId: string, attempt: number): string {
   return `Task ${taskId} · attempt ${attempt}`
 }
 
-export function planMessage(goal: string, scan: ProjectScan, verifyCommands: string[]): string {
+/** `map`: the repository map (syntax/repository-map.ts), or "" when there is none. */
+export function planMessage(goal: string, scan: ProjectScan, verifyCommands: string[], map = ""): string {
   return [
     `Mission: ${goal}`,
     "",
     `Project: ${scan.stack.join(", ") || "unknown stack"}`,
     `Top level: ${scan.layout.join(" ") || "(empty)"}`,
+    ...(map ? ["", "Repository map (exported symbols per file, the most referenced first):", map] : []),
+    "",
     `Verification the orchestrator runs: ${verifyCommands.join(" && ") || "(none)"}`,
     "",
     "Plan it and call submit_plan.",
@@ -81,7 +84,7 @@ function evidenceBlock(evidence: Evidence[]): string {
 }
 
 /** `memory`: what the mission knows that concerns the task (context/context-builder.ts), or "". */
-export function reviewMessage(task: TaskState, attempt: number, summary: string, diff: string, evidence: Evidence[], memory = ""): string {
+export function reviewMessage(task: TaskState, attempt: number, summary: string, diff: string, evidence: Evidence[], memory = "", structure = ""): string {
   return [
     taskHeader(task.id, attempt),
     `Title: ${task.title}`,
@@ -89,6 +92,7 @@ export function reviewMessage(task: TaskState, attempt: number, summary: string,
     task.acceptance.length ? `Acceptance:\n${bullet(task.acceptance)}` : "",
     `Worker's summary: ${summary}`,
     `Evidence (run by the orchestrator):\n${evidenceBlock(evidence)}`,
+    structure,
     `Diff:\n${diff}`,
     memory,
     "Call submit_review.",
@@ -97,12 +101,13 @@ export function reviewMessage(task: TaskState, attempt: number, summary: string,
     .join("\n\n")
 }
 
-export function verdictMessage(state: MissionState, diff: string, evidence: Evidence[], memory = ""): string {
+export function verdictMessage(state: MissionState, diff: string, evidence: Evidence[], memory = "", structure = ""): string {
   return [
     `Mission round ${state.round}`,
     `Goal: ${state.goal}`,
     `Tasks (all approved):\n${bullet(state.tasks.map((task) => `${task.id}: ${task.title}`))}`,
     `Evidence (run by the orchestrator on the whole project):\n${evidenceBlock(evidence)}`,
+    structure,
     `Diff:\n${diff}`,
     memory,
     "Call submit_verdict.",

@@ -9,6 +9,7 @@ import { retryDelayMs, shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
 import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 import { tokenCounter, type CountTokens } from "../context/token-count.js"
+import { taskDiagnostics, type TaskDiagnostics } from "./task-diagnostics.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
 export interface Engine {
@@ -28,6 +29,8 @@ export interface Engine {
   pauseReason?: string
   /** The tokenizer, loading from the engine's creation on (never at plugin start). */
   tokens: Promise<CountTokens>
+  /** Compiler errors a task's change adds, as evidence. */
+  diagnostics: TaskDiagnostics
 }
 
 export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
@@ -45,6 +48,8 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     providerFailures: 0,
     mergeTrain: oneAtATime(),
     tokens: tokenCounter(),
+    // The compiler runs in the same queue as the tests: both are heavy.
+    diagnostics: taskDiagnostics(mission, verifications),
     // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
     // What the commands printed is scanned for secrets before any of it is recorded.
     verify: (directory) =>

@@ -4,7 +4,7 @@ import { filePathProblem } from "../mission/plan-validation.js"
 import { decideReview, type ReviewDecision } from "../mission/review-policy.js"
 import { verdictMessage, verdictReminder } from "./child-prompts.js"
 import { askForSubmission, openChildSession, type Engine } from "./engine.js"
-import { boundedDiffText, memorySection } from "./child-context.js"
+import { boundedDiffText, memorySection, structureSection } from "./child-context.js"
 
 /** The barrier's second half: a master reviewer checks the whole change against the goal. */
 export async function masterReview(engine: Engine, evidence: Evidence[]): Promise<ReviewDecision> {
@@ -40,10 +40,11 @@ export async function masterReview(engine: Engine, evidence: Evidence[]): Promis
 async function verdictText(engine: Engine, evidence: Evidence[]): Promise<string> {
   const { state } = engine.mission
   const count = await engine.tokens
-  const withoutDiff = count(verdictMessage(state, "", evidence))
+  const structure = await structureSection(engine, undefined)
+  const withoutDiff = count(verdictMessage(state, "", evidence, "", structure))
   const memory = await memorySection(engine, { role: "master-reviewer", round: state.round, messageTokens: withoutDiff, skip: (item) => item.kind === "goal" })
   const diff = await boundedDiffText(engine, "master-reviewer", undefined, withoutDiff + memory.tokens)
-  return verdictMessage(state, diff.text, evidence, memory.text)
+  return verdictMessage(state, diff.text, evidence, memory.text, structure)
 }
 
 /** Each master finding becomes one task of the next round, added directly (no re-planning). */

@@ -4,6 +4,9 @@ import { appendSection, planMessage, planProviderRetryMessage, planReminder } fr
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import type { PhaseOutcome } from "./run-tasks.js"
 import { memorySection } from "./child-context.js"
+import { repositoryMapBudget } from "../context/role-budgets.js"
+import { mapFiles, renderRepositoryMap, repositoryFacts } from "../syntax/repository-map.js"
+import type { RepositoryFacts } from "../mission/plan-validation.js"
 
 /**
  * The planner proposes; code validates (inside submit_plan, so the planner sees each problem at
@@ -18,10 +21,13 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   if (!session.ok) return { ok: false, error: session.error }
   const scan = scanProject(directory)
   const count = await engine.tokens
-  const message = planMessage(mission.state.goal, scan, mission.state.verifyCommands)
+  const map = await planningMap(engine, directory)
+  const message = planMessage(mission.state.goal, scan, mission.state.verifyCommands, map.text)
   // The user's amendments made before the plan, and anything else the memory holds already.
   const memory = await memorySection(engine, { role: "planner", messageTokens: count(message), skip: (item) => item.kind === "goal" })
   let text = appendSection(message, memory.text)
+  // Files and names a task says it changes are checked against the repository (plan-validation.ts).
+  mission.planFacts = map.facts
   for (let retry = 1; ; retry++) {
     const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder() })
     if (outcome.submitted) return { ok: true }
@@ -32,5 +38,17 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
     if (retry > mission.config.faults.retriesPerTask) return { ok: false, error: `no plan: the model provider failed ${retry} times; last: ${outcome.reason}` }
     await waitBeforeRetry(engine)
     text = planProviderRetryMessage(retry)
+  }
+}
+
+/** The planner's view of the code: the repository map within its budget, and what plan validation checks names against. */
+async function planningMap(engine: Engine, directory: string): Promise<{ text: string; facts?: RepositoryFacts }> {
+  try {
+    const count = await engine.tokens
+    const mapped = await mapFiles(directory)
+    const map = renderRepositoryMap(mapped.files, repositoryMapBudget(engine.mission.config.context.budgets.planner), count)
+    return { text: map.text, facts: repositoryFacts(directory, mapped) }
+  } catch {
+    return { text: "" } // the syntax engine could not load here: the plan goes on with the layout alone
   }
 }

@@ -5,7 +5,7 @@ import type { TaskTree } from "../workspace/workspace.js"
 import { appendSection, attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
-import { boundedDiffText, memorySection } from "./child-context.js"
+import { boundedDiffText, memorySection, structureSection } from "./child-context.js"
 import { publicSymbols } from "../context/public-symbols.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
@@ -24,8 +24,13 @@ async function provision(engine: Engine, taskId: string, attempt: number): Promi
   }
   const { directory, branch, base, createMs, prepareMs } = tree.value
   if (branch && base) mission.record({ type: "worktree-ready", taskId, attempt, directory, branch, base, createMs, prepareMs })
+  // The compiler's errors before the worker changes anything: what the change is measured against.
+  await engine.diagnostics.baseline(directory, diagnosticsBase(tree.value))
   return tree.value
 }
+
+/** What a task's compiler baseline is keyed by: the commit its tree starts from (a shared tree has one, its start). */
+const diagnosticsBase = (tree: TaskTree) => tree.base ?? "shared"
 
 /**
  * One task to its end: work → commit → verify → review, repeated with the findings in the same
@@ -41,6 +46,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   const tree = await provision(engine, taskId, firstAttempt)
   if (!tree) return
   const directory = tree.directory
+  let base = diagnosticsBase(tree)
   const worker = await openChildSession(engine, "worker", `Task ${taskId}: ${taskOf(engine, taskId).title}`, directory, taskId)
   if (!worker.ok) return mission.record({ type: "task-fail", taskId, reason: worker.error })
 
@@ -52,7 +58,11 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
     // The same directory, reset to the new head: the worker's session stays bound to it.
-    if (next === "merge" && !(await provision(engine, taskId, attempt))) return
+    if (next === "merge") {
+      const fresh = await provision(engine, taskId, attempt)
+      if (!fresh) return
+      base = diagnosticsBase(fresh)
+    }
     mission.record({ type: "task-start", taskId, attempt, sessionId: worker.value })
     const task = taskOf(engine, taskId)
     const work = await askForSubmission<string>(engine, {
@@ -92,6 +102,8 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     }
 
     const evidence = await engine.verify(directory)
+    const compiled = await engine.diagnostics.evidence(directory, base, taskOf(engine, taskId).touchedFiles)
+    if (compiled) evidence.push(compiled)
     mission.record({ type: "verify-end", taskId, attempt, evidence })
     const review = await reviewTask(engine, taskId, attempt, work.value, directory)
     if (mission.stopped || (!review.submitted && engine.pauseReason)) return
@@ -131,7 +143,9 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
   const session = await openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId)
   if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "", diff: "" }
   const count = await engine.tokens
-  const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence))
+  // The structure is counted with the rest of the message: the diff gets what the budget leaves.
+  const structure = await structureSection(engine, task)
+  const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence, "", structure))
   const memory = await memorySection(engine, { role: "reviewer", task, attempt, messageTokens: withoutDiff })
   const diff = await boundedDiffText(engine, "reviewer", task, withoutDiff + memory.tokens)
   const outcome = await askForSubmission<Verdict>(engine, {
@@ -141,7 +155,7 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
     kind: "review",
     taskId,
     attempt,
-    text: reviewMessage(task, attempt, summary, diff.text, task.evidence, memory.text),
+    text: reviewMessage(task, attempt, summary, diff.text, task.evidence, memory.text, structure),
     reminder: verdictReminder("review"),
   })
   return { ...outcome, sessionId: session.value, diff: diff.full }

@@ -8,7 +8,7 @@ import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/jour
 import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
-import { validatePlan } from "./plan-validation.js"
+import { repositoryProblems, validatePlan, type RepositoryFacts } from "./plan-validation.js"
 import { ConversationBudgets } from "./conversation-budgets.js"
 import { faultPoint } from "./fault-point.js"
 import { Redactor } from "../secrets/redactor.js"
@@ -71,6 +71,8 @@ export class Mission {
   readonly stopController = new AbortController()
   /** Set when the commander's run_mission follows this mission. */
   attached = false
+  /** What a plan's files and names are checked against, once the plan phase has mapped the repository. */
+  planFacts?: RepositoryFacts
   private readonly listeners = new Set<(state: MissionState, event: MissionEvent) => void>()
   private readonly slots = new Map<string, Slot>()
   private readonly touched = new Map<string, Set<string>>()
@@ -280,6 +282,7 @@ export class Mission {
     const attempt = this.state.planAttempts + 1
     const existing = this.state.tasks.map((task) => task.id)
     const problems = validatePlan(tasks, existing)
+    if (!problems.length && this.planFacts) problems.push(...repositoryProblems(tasks, this.planFacts))
     if (problems.length > 0) {
       this.record({ type: "plan-reject", attempt, problems })
       const left = this.config.maxPlanAttempts - attempt

@@ -1,7 +1,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import type { PlannedTask } from "./mission-event.js"
-import { filePathProblem, validatePlan } from "./plan-validation.js"
+import { filePathProblem, repositoryProblems, validatePlan } from "./plan-validation.js"
 
 const task = (id: string, dependsOn: string[] = [], files: string[] = [`${id}.js`]): PlannedTask => ({
   id,
@@ -55,4 +55,23 @@ test("bad ids and oversized plans are rejected", () => {
   assert.match(validatePlan([task("-x")])[0]!, /^task "-x": id must be/)
   const many = Array.from({ length: 31 }, (_, i) => task(`T${i}`))
   assert.equal(validatePlan(many)[0], "the plan has 31 tasks; at most 30")
+})
+
+test("against the repository: a change to a file that does not exist, or to a name the code does not have, is a fixable problem", () => {
+  const facts = { fileExists: (file: string) => ["src/math.js", "src/lib/format.js"].includes(file), nameExists: (name: string) => ["add", "format"].includes(name), similarFile: (file: string) => (file.endsWith("format.js") ? "src/lib/format.js" : undefined) }
+  const task = (id: string, title: string, description: string, files: string[]) => ({ id, title, description, acceptance: [], files, dependsOn: [] })
+  const problems = repositoryProblems(
+    [
+      task("A", "Fix rounding", "Update src/format.js so that `format` rounds to 2 places.", ["src/format.js"]),
+      task("B", "Rename", "Rename `addd` to `sum` in src/math.js.", ["src/math.js"]),
+      task("C", "Add stats", "Create src/stats.js with a new `mean` function.", ["src/stats.js"]),
+      task("D", "Use mean", "Change `mean` to accept an empty list; fix `median` too.", ["src/stats.js"]),
+    ],
+    facts,
+  )
+  assert.deepEqual(problems, [
+    'task "A": says it changes "src/format.js", which does not exist (did you mean "src/lib/format.js"?); name the existing file, or say that the task creates it',
+    'task "B": changes "addd", which the repository\'s code does not name; check the name, or say that the task adds it',
+    'task "D": changes "median", which the repository\'s code does not name; check the name, or say that the task adds it',
+  ])
 })

@@ -100,3 +100,56 @@ export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): 
   if (cycle) problems.push(`dependency cycle: ${cycle.map((id) => (id.length > 60 ? quoted(id) : id)).join(" -> ")}; remove one of these dependencies`)
   return problems.length > maxProblems ? [...problems.slice(0, maxProblems), `… and ${problems.length - maxProblems} more problems`] : problems
 }
+
+/** What the plan is checked against in the repository (the syntax engine's map gives it; tests give their own). */
+export interface RepositoryFacts {
+  fileExists(file: string): boolean
+  /** The name appears in the repository's source as an identifier. */
+  nameExists(name: string): boolean
+  /** An existing file with the same base name, for a "did you mean". */
+  similarFile(file: string): string | undefined
+}
+
+const changeVerb = /\b(change|changes|changing|modify|modifies|update|updates|fix|fixes|edit|edits|refactor|refactors|rename|renames|extend|extends|replace|replaces|remove|removes|delete|deletes)\b/i
+const createWord = /\b(add|adds|adding|create|creates|new|write|writes|introduce|introduces|generate|generates|scaffold|implement|implements|define|defines)\b/i
+/** A backticked code name: `name`, `name()`, `Type.member`. */
+const codeName = /`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`/g
+
+function sentences(task: PlannedTask): string[] {
+  return [task.title, task.description, ...task.acceptance].flatMap((text) => text.split(/(?<=[.!?;])\s+|\n+/)).filter(Boolean)
+}
+
+/** Sentences that say a change (and not a creation). */
+const saysChange = (sentence: string) => changeVerb.test(sentence) && !createWord.test(sentence)
+
+/**
+ * Problems a planner can fix cheaply, found against the repository: a task that says it changes a
+ * file that does not exist, or a code name the repository does not have. A file another task of
+ * the plan lists, and a name another task says it creates, are not problems: they come into being.
+ */
+export function repositoryProblems(tasks: PlannedTask[], facts: RepositoryFacts): string[] {
+  const problems: string[] = []
+  for (const task of tasks) {
+    const name = `task ${quoted(task.id)}`
+    const others = tasks.filter((other) => other !== task)
+    const changing = sentences(task).filter(saysChange)
+    for (const file of task.files) {
+      if (filePathProblem(file) || facts.fileExists(file) || others.some((other) => other.files.includes(file))) continue
+      const base = file.split("/").at(-1)!
+      if (!changing.some((sentence) => sentence.includes(file) || sentence.includes(base))) continue
+      const similar = facts.similarFile(file)
+      problems.push(`${name}: says it changes ${quoted(file)}, which does not exist${similar ? ` (did you mean ${quoted(similar)}?)` : ""}; name the existing file, or say that the task creates it`)
+    }
+    const created = new Set(others.flatMap((other) => sentences(other).filter((sentence) => createWord.test(sentence)).flatMap((sentence) => [...sentence.matchAll(codeName)].map((match) => match[1]!.split(".").at(-1)!))))
+    const reported = new Set<string>()
+    for (const sentence of changing)
+      // "Rename `a` to `b`": only the old name must exist.
+      for (const match of [...sentence.matchAll(codeName)].slice(0, /\brenam/i.test(sentence) ? 1 : undefined)) {
+        const symbol = match[1]!.split(".").at(-1)!
+        if (reported.has(symbol) || created.has(symbol) || facts.nameExists(symbol) || task.files.some((file) => file.includes(symbol))) continue
+        reported.add(symbol)
+        problems.push(`${name}: changes ${quoted(match[1]!)}, which the repository's code does not name; check the name, or say that the task adds it`)
+      }
+  }
+  return problems.slice(0, maxProblems)
+}

@@ -16,6 +16,7 @@ import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/com
 import { isHeadlessRun } from "../host/headless-run.js"
 import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
 import { shellTool } from "../tools/shell-tool.js"
+import { astGrepRewriteTool, astGrepSearchTool } from "../tools/syntax-tools.js"
 import { commanderStepUpdate } from "../economy/commander-spend.js"
 import { ChildHistory } from "./child-history.js"
 import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
@@ -115,6 +116,8 @@ export function createOrchestrator() {
         mission_amend: missionAmendTool(registry),
         memory_read: memoryReadTool(registry),
         shell: shellTool(registry),
+        ast_grep_search: astGrepSearchTool(registry),
+        ast_grep_rewrite: astGrepRewriteTool(registry),
       },
 
       async "command.execute.before"(command) {

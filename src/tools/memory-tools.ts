@@ -7,7 +7,7 @@ const z = tool.schema
 /** A child reads the memory items its prompt named but had no room for (or, without ids, the list of them all). */
 export function memoryReadTool(registry: MissionRegistry) {
   return checkedTool("memory_read", {
-    description: "Read mission memory items by id; no ids lists them all.",
+    description: "Read memory items by id; none lists all.",
     args: { ids: z.array(z.string().max(200)).max(50).default([]) },
     async execute(args, context) {
       const binding = registry.binding(context.sessionID)

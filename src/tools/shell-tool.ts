@@ -2,7 +2,7 @@ import { tool, type ToolContext } from "@opencode-ai/plugin/tool"
 import { checkedTool } from "./checked-tool.js"
 import { refuseToolCall } from "../guard/tool-guard.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
-import { runBounded, type BoundedRun } from "../verify/verify-run.js"
+import { boundedOutput, runBounded, type BoundedRun } from "../verify/verify-run.js"
 
 const z = tool.schema
 
@@ -18,9 +18,7 @@ const maxTimeoutMs = 600_000
 export function shellResult(run: BoundedRun, keep = shellOutputKeep): string {
   const ending = run.timedOut ? "timed out (killed)" : run.exitCode === null ? "could not run" : `exit ${run.exitCode}`
   const seconds = (run.durationMs / 1000).toFixed(1)
-  let output = run.head
-  if (run.totalChars > 2 * keep) output += `\n[… ${run.totalChars - 2 * keep} characters cut …]\n${run.tail}`
-  else if (run.totalChars > keep) output += run.tail.slice(-(run.totalChars - keep))
+  const output = boundedOutput(run, keep)
   return `${ending} · ${seconds} s${output ? `\n${output.trimEnd()}` : " · no output"}`
 }
 
@@ -31,10 +29,10 @@ export function shellResult(run: BoundedRun, keep = shellOutputKeep): string {
  */
 export function shellTool(registry: MissionRegistry) {
   return checkedTool("shell", {
-    description: "Run a bash command in your task's directory (sandboxed: only that directory is writable, no network). Returns the exit code and output (stdout and stderr; a long middle is cut).",
+    description: "Run bash in your task's directory (sandboxed; timeout in ms). Returns exit code and output.",
     args: {
       command: z.string().min(1).max(20_000),
-      timeout: z.number().int().positive().max(maxTimeoutMs).optional().describe("ms, default 120000"),
+      timeout: z.number().int().positive().max(maxTimeoutMs).optional(),
     },
     async execute(args, context: ToolContext) {
       const binding = registry.binding(context.sessionID)

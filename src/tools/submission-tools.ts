@@ -50,8 +50,8 @@ export function submitPlanTool(registry: MissionRegistry) {
 
 export function submitWorkTool(registry: MissionRegistry) {
   return checkedTool("submit_work", {
-    description: "Submit your finished task for verification and review.",
-    args: { summary: z.string().min(1).max(4000).describe("what you changed and how you tested it") },
+    description: "Submit your finished task for review.",
+    args: { summary: z.string().min(1).max(4000).describe("what changed, how tested") },
     async execute(args, context) {
       const mission = missionFor(registry, context.sessionID, "worker")
       await mission.learnSecrets([args.summary])

@@ -96,6 +96,12 @@ export function runBounded(command: string, options: BoundedRunOptions): Promise
   })
 }
 
+/** A bounded run's output as one text: whole when it fit in two `keep`s, else head, a line naming the cut, and tail. */
+export function boundedOutput(run: BoundedRun, keep: number): string {
+  if (run.totalChars > 2 * keep) return `${run.head}\n[… ${run.totalChars - 2 * keep} characters cut …]\n${run.tail}`
+  return run.totalChars > keep ? run.head + run.tail.slice(-(run.totalChars - keep)) : run.head
+}
+
 /**
  * One verification or setup command as evidence: `runBounded`, named by the command as given
  * (not the sandbox's line that ran it).

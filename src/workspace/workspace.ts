@@ -18,6 +18,7 @@ export type IntegrateOutcome =
   | { status: "conflict"; files: string[]; detail: string }
   | { status: "error"; error: string }
 
+import { changedFileVersions, type FileVersions } from "./file-versions.js"
 export type { WorkspaceClosing, WorkspaceOpening } from "../mission/mission-event.js"
 import type { WorkspaceClosing, WorkspaceOpening } from "../mission/mission-event.js"
 
@@ -41,6 +42,8 @@ export interface Workspace {
   missionDiff(files: string[], maxChars?: number): Promise<string>
   /** The commit a task's (or, without one, the mission's) diff is taken against: what a child's `git diff` of the rest names. */
   diffBase(taskId?: string): string | undefined
+  /** The files a task's (or the mission's) change touched, with their text before and after. */
+  changeVersions(taskId?: string): Promise<FileVersions[]>
   missionHead(): Promise<string | undefined>
   integrate(taskId: string, message: string): Promise<IntegrateOutcome>
   undoIntegrate(before: string): Promise<Outcome<void>>
@@ -91,6 +94,9 @@ export class SharedWorkspace implements Workspace {
   }
   diffBase(): string | undefined {
     return this.base
+  }
+  async changeVersions(): Promise<FileVersions[]> {
+    return this.base ? changedFileVersions(this.root, this.base, false) : []
   }
   async missionHead(): Promise<undefined> {
     return undefined

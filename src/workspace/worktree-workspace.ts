@@ -7,6 +7,7 @@ import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
+import { changedFileVersions, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
 import { addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
 
@@ -149,6 +150,12 @@ export class WorktreeWorkspace implements Workspace {
 
   diffBase(taskId?: string): string | undefined {
     return taskId === undefined ? this.opening.base : this.tasks.get(taskId)?.base
+  }
+
+  async changeVersions(taskId?: string): Promise<FileVersions[]> {
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId)
+    if (taskId !== undefined && !task) return []
+    return task ? changedFileVersions(task.directory, task.base, true) : changedFileVersions(this.missionDirectory, this.opening.base, true)
   }
 
   missionHead(): Promise<string | undefined> {

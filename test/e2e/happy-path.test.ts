@@ -27,11 +27,11 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   // Roles are enforced by host permissions: what the real host offered each agent's model.
   const offered = (agent: string) => run.requests.find((r) => r.agent === agent)!.toolNames.sort()
   assert.deepEqual(offered("commander"), ["glob", "grep", "mission_amend", "mission_status", "mission_stop", "read", "run_mission"])
-  assert.deepEqual(offered("planner"), ["glob", "grep", "read", "submit_plan"])
-  assert.deepEqual(offered("reviewer"), ["glob", "grep", "memory_read", "read", "submit_review"])
-  assert.deepEqual(offered("master-reviewer"), ["glob", "grep", "memory_read", "read", "submit_verdict"])
+  assert.deepEqual(offered("planner"), ["ast_grep_search", "glob", "grep", "read", "submit_plan"])
+  assert.deepEqual(offered("reviewer"), ["ast_grep_search", "glob", "grep", "memory_read", "read", "submit_review"])
+  assert.deepEqual(offered("master-reviewer"), ["ast_grep_search", "glob", "grep", "memory_read", "read", "submit_verdict"])
   const worker = offered("worker")
-  assert.ok(["shell", "edit", "read", "write", "submit_work", "memory_read"].every((tool) => worker.includes(tool)), worker.join())
+  assert.ok(["shell", "edit", "read", "write", "submit_work", "memory_read", "ast_grep_search", "ast_grep_rewrite"].every((tool) => worker.includes(tool)), worker.join())
   assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill", "bash"].includes(tool)), worker.join())
   // Without the skill tool, the host leaves its skills list out of the worker's system prompt too.
   const workerSystem = JSON.stringify(run.requests.find((r) => r.agent === "worker")!.messages.filter((m) => m.role === "system"))

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from "node:fs"
+import path from "node:path"
+import { codeSymbols, type CodeSymbol } from "./code-symbols.js"
+import { sourceFiles } from "./source-files.js"
+import { languageOfFile } from "./syntax-engine.js"
+import type { RepositoryFacts } from "../mission/plan-validation.js"
+
+/** Test files: their uses count as references, their own exports are not listed. */
+const testFile = /(^|\/)(test|tests|__tests__|spec)\/|[._-](test|spec)\.[a-z]+$|(^|\/)test_[^/]*\.py$|_test\.go$/
+
+export interface MappedFile {
+  file: string
+  symbols: CodeSymbol[]
+  /** Other files that name one of its exported symbols. */
+  referencedBy: number
+}
+
+export interface RepositoryMap {
+  text: string
+  tokens: number
+  /** Files with exported symbols, and how many of them the text shows. */
+  files: number
+  shown: number
+}
+
+/** Identifier-like words of a source file: what "names a symbol" means for ranking (cheap, language-agnostic). */
+function words(source: string): Set<string> {
+  return new Set(source.match(/[A-Za-z_$][\w$]*/g) ?? [])
+}
+
+/** What the map is made of: the ranked files, every file the engine read, and every name they use. */
+export interface MappedRepository {
+  files: MappedFile[]
+  sources: string[]
+  names: Set<string>
+}
+
+/** Every non-test file's exported top-level symbols, ranked by how many other files name them (then by path). */
+export async function mapFiles(directory: string): Promise<MappedRepository> {
+  const listed = await sourceFiles(directory)
+  if (!listed.ok) return { files: [], sources: [], names: new Set() }
+  const parsed: Array<{ file: string; symbols: CodeSymbol[] }> = []
+  const vocabulary = new Map<string, Set<string>>()
+  for (const file of listed.value) {
+    const language = languageOfFile(file)
+    if (!language) continue
+    let source: string
+    try {
+      source = readFileSync(path.join(directory, file), "utf8")
+    } catch {
+      continue
+    }
+    vocabulary.set(file, words(source))
+    if (testFile.test(file)) continue
+    try {
+      const symbols = codeSymbols(language, source).filter((symbol) => symbol.exported && !symbol.container)
+      if (symbols.length) parsed.push({ file, symbols })
+    } catch {}
+  }
+  const files = parsed.map(({ file, symbols }) => {
+    let referencedBy = 0
+    for (const [other, names] of vocabulary) if (other !== file && symbols.some((symbol) => names.has(symbol.name))) referencedBy++
+    return { file, symbols, referencedBy }
+  })
+  files.sort((a, b) => b.referencedBy - a.referencedBy || a.file.localeCompare(b.file))
+  const names = new Set<string>()
+  for (const set of vocabulary.values()) for (const name of set) names.add(name)
+  return { files, sources: listed.value, names }
+}
+
+function block(entry: MappedFile): string {
+  const used = entry.referencedBy ? ` (named in ${entry.referencedBy} other file${entry.referencedBy === 1 ? "" : "s"})` : ""
+  return [`${entry.file}${used}`, ...entry.symbols.map((symbol) => `  ${symbol.signature}`)].join("\n")
+}
+
+/**
+ * The repository map: exported symbols per file (their signatures, from the syntax tree), the
+ * most referenced files first, cut at `budgetTokens`; what did not fit is counted in a last line.
+ */
+export function renderRepositoryMap(mapped: MappedFile[], budgetTokens: number, count: (text: string) => number): RepositoryMap {
+  const blocks: string[] = []
+  let tokens = 0
+  for (const entry of mapped) {
+    const text = block(entry)
+    const size = count(text) + 1
+    // Room is kept for the last line, so the whole map stays within the budget.
+    if (tokens + size > budgetTokens - 40) break
+    blocks.push(text)
+    tokens += size
+  }
+  const left = mapped.length - blocks.length
+  if (left) blocks.push(`… ${left} more file${left === 1 ? "" : "s"} with exported symbols, less referenced (read them with ast_grep_search or read)`)
+  const text = blocks.join("\n")
+  return { text, tokens: count(text), files: mapped.length, shown: mapped.length - left }
+}
+
+export async function repositoryMap(directory: string, budgetTokens: number, count: (text: string) => number): Promise<RepositoryMap> {
+  return renderRepositoryMap((await mapFiles(directory)).files, budgetTokens, count)
+}
+
+/** What plan validation checks a plan's files and names against (plan-validation.ts). */
+export function repositoryFacts(directory: string, mapped: MappedRepository): RepositoryFacts {
+  const byName = new Map<string, string[]>()
+  for (const file of mapped.sources) byName.set(path.posix.basename(file), [...(byName.get(path.posix.basename(file)) ?? []), file])
+  return {
+    fileExists: (file) => existsSync(path.join(directory, file)),
+    nameExists: (name) => mapped.names.has(name),
+    similarFile: (file) => byName.get(path.posix.basename(file))?.[0],
+  }
+}

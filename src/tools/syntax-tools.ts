@@ -1,0 +1,59 @@
+import { tool } from "@opencode-ai/plugin/tool"
+import { checkedTool } from "./checked-tool.js"
+import { pathOutside } from "../guard/path-guard.js"
+import type { MissionRegistry } from "../mission/mission-registry.js"
+import { astGrepRewrite, astGrepSearch, SyntaxToolError } from "../syntax/ast-grep-tools.js"
+
+const z = tool.schema
+
+const query = {
+  pattern: z.string().min(1).max(4000),
+  lang: z.string().max(40).optional(),
+  paths: z.array(z.string().max(300)).max(50).optional(),
+}
+
+/** A syntax tool's refusal, for the model to act on; anything else is the engine's own failure. */
+async function refusalAsText<T>(work: () => Promise<T>, toText: (value: T) => string): Promise<string> {
+  try {
+    return toText(await work())
+  } catch (error) {
+    if (error instanceof SyntaxToolError) throw new Error(`${error.message}.`)
+    throw error
+  }
+}
+
+/** Structural search in the calling session's directory: for every role of a mission that reads. */
+export function astGrepSearchTool(registry: MissionRegistry) {
+  return checkedTool("ast_grep_search", {
+    description: "Search code by ast-grep pattern ($X: a node, $$$X: nodes).",
+    args: query,
+    async execute(args, context) {
+      const binding = registry.binding(context.sessionID)
+      if (!binding || binding.role === "commander") throw new Error("only an orchestrator child session may call ast_grep_search")
+      const directory = binding.mission.sessionDirectory(context.sessionID) ?? binding.mission.workspace.missionDirectory
+      return refusalAsText(() => astGrepSearch({ directory, ...args }), (text) => text)
+    },
+  })
+}
+
+/** Structural rewrite in a worker's directory: each file through the path guard, each file written noted as touched. */
+export function astGrepRewriteTool(registry: MissionRegistry) {
+  return checkedTool("ast_grep_rewrite", {
+    description: "Rewrite ast_grep_search matches ($X in rewrite: matched code).",
+    args: { ...query, rewrite: z.string().max(20_000), dryRun: z.boolean().optional() },
+    async execute(args, context) {
+      const binding = registry.binding(context.sessionID)
+      const directory = binding?.role === "worker" ? binding.mission.sessionDirectory(context.sessionID) : undefined
+      if (!binding || !directory) throw new Error("only an orchestrator worker session may call ast_grep_rewrite")
+      const userCheckout = directory === binding.mission.workspace.root
+      const refuseWrite = (file: string) => pathOutside(directory, file, { userCheckout })
+      return refusalAsText(
+        () => astGrepRewrite({ directory, ...args, refuseWrite }),
+        (result) => {
+          for (const file of result.changed) binding.mission.noteTouched(context.sessionID, file)
+          return result.text
+        },
+      )
+    },
+  })
+}
