@@ -27,6 +27,7 @@ test("empty config gives the documented defaults", () => {
       maxPlanAttempts: 3,
       verifyTimeoutSeconds: 300,
       roles: {},
+      diagnostics: "auto",
       workerWeb: false,
       sandbox: "auto",
       sandboxNetwork: [],

@@ -30,7 +30,7 @@ export function diffBudget(role: BudgetedRole, budget: number, otherTokens: numb
   return Math.max(600, budget - requestOverhead[role] - otherTokens)
 }
 
-/** The repository map's share of the planner's budget: a tenth, at most 3,000 tokens (it rides along every planner request). */
+/** The repository map's share of the planner's budget: a fifth, at most 4,000 tokens (it rides along every planner request). */
 export function repositoryMapBudget(budget: number): number {
-  return Math.min(3000, Math.floor(budget * 0.1))
+  return Math.min(4000, Math.floor(budget * 0.2))
 }

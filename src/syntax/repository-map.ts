@@ -28,6 +28,28 @@ function words(source: string): Set<string> {
   return new Set(source.match(/[A-Za-z_$][\w$]*/g) ?? [])
 }
 
+/**
+ * The modules a file imports, by their last name: the last segment of quoted paths (`"./util.js"`,
+ * Go's `"example.com/pkg"`), Python's `from a.b import` / `import a.b`, Rust's `use a::b`, Java's
+ * `import a.b.C`. Cheap and language-agnostic; what matters is that a common word is not an import.
+ */
+function moduleWords(source: string): Set<string> {
+  const found = new Set<string>()
+  const segments = (text: string) => text.split(/[/.:]+/).filter(Boolean)
+  for (const match of source.matchAll(/["'`]([\w@./-]*\/[\w@.-]+)["'`]/g)) {
+    const last = match[1]!.split("/").at(-1)!
+    found.add(last.replace(/\.(m?[jt]sx?|c[jt]s|py|go|rs|java)$/, ""))
+  }
+  for (const match of source.matchAll(/^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+)|(?:pub\s+)?use\s+([\w:]+))/gm)) for (const part of segments(match[1] ?? match[2] ?? match[3] ?? "")) found.add(part)
+  return found
+}
+
+/** The name other files use for a module: its file name without extension, or its folder's for an index file. */
+function moduleName(file: string): string {
+  const stem = path.posix.basename(file).replace(/\.[^.]+$/, "")
+  return ["index", "mod", "__init__", "lib", "main"].includes(stem) ? path.posix.basename(path.posix.dirname(file)) : stem
+}
+
 /** What the map is made of: the ranked files, every file the engine read, and every name they use. */
 export interface MappedRepository {
   files: MappedFile[]
@@ -41,6 +63,7 @@ export async function mapFiles(directory: string): Promise<MappedRepository> {
   if (!listed.ok) return { files: [], sources: [], names: new Set() }
   const parsed: Array<{ file: string; symbols: CodeSymbol[] }> = []
   const vocabulary = new Map<string, Set<string>>()
+  const modules = new Map<string, Set<string>>()
   for (const file of listed.value) {
     const language = languageOfFile(file)
     if (!language) continue
@@ -51,15 +74,24 @@ export async function mapFiles(directory: string): Promise<MappedRepository> {
       continue
     }
     vocabulary.set(file, words(source))
+    modules.set(file, moduleWords(source))
     if (testFile.test(file)) continue
     try {
       const symbols = codeSymbols(language, source).filter((symbol) => symbol.exported && !symbol.container)
       if (symbols.length) parsed.push({ file, symbols })
     } catch {}
   }
+  // A reference: another file names the module (its import) and one of its exported symbols. Go
+  // and Java name a package or class rather than a file; for them the folder or the class counts.
   const files = parsed.map(({ file, symbols }) => {
+    const module = moduleName(file)
+    const folder = /\.(go|java)$/.test(file) ? path.posix.basename(path.posix.dirname(file)) : module
     let referencedBy = 0
-    for (const [other, names] of vocabulary) if (other !== file && symbols.some((symbol) => names.has(symbol.name))) referencedBy++
+    for (const [other, names] of vocabulary) {
+      if (other === file) continue
+      const paths = modules.get(other)!
+      if ((paths.has(module) || paths.has(folder)) && symbols.some((symbol) => names.has(symbol.name))) referencedBy++
+    }
     return { file, symbols, referencedBy }
   })
   files.sort((a, b) => b.referencedBy - a.referencedBy || a.file.localeCompare(b.file))
