@@ -64,15 +64,16 @@ export interface AgentOptions {
 
 /**
  * Host tools a worker is never offered: each costs tokens on every worker request (see
- * docs/decisions.md). `bash` gives way to our `shell` (sandboxed, guarded, a tenth of the schema).
+ * docs/decisions.md). `bash` gives way to our `shell` (sandboxed, guarded, a tenth of the schema);
+ * `grep` and `glob` to `shell` (grep, find) and `ast_grep_search`.
  */
-export const workerUnneededTools = ["todowrite", "skill", "bash"]
+export const workerUnneededTools = ["todowrite", "skill", "bash", "grep", "glob"]
 
 function rolePermission(role: RoleName, options: AgentOptions): PermissionMap {
   if (role !== "worker") return allowOnly(roleTools[role])
   // Workers keep the host's file tools and get our shell; no delegation, no web unless allowed, nothing outside the project.
   const web = options.workerWeb ? [] : ["webfetch", "websearch"]
-  // Paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it), bash (ours is smaller).
+  // Paid on every request: todowrite (its plan is ours), skill (and the host's skills list with it), bash, grep and glob (ours do it).
   const own = roleTools.worker
   const denied = ["task", ...web, "question", ...workerUnneededTools, ...allOurTools.filter((tool) => !own.includes(tool))]
   return { ...Object.fromEntries(denied.map((tool) => [tool, "deny" as const])), ...Object.fromEntries(own.map((tool) => [tool, "allow" as const])), external_directory: "deny" }

@@ -5,7 +5,6 @@
 import { existsSync } from "node:fs"
 import path from "node:path"
 import type { Evidence } from "../mission/mission-event.js"
-import { shellQuote } from "../sandbox/bwrap-arguments.js"
 
 export interface Diagnostic {
   file: string
@@ -21,7 +20,8 @@ export const diagnosticsName = "tsc --noEmit (new errors in the changed files)"
 export function compilerCommand(directory: string): string | undefined {
   const tsc = path.join(directory, "node_modules", "typescript", "bin", "tsc")
   if (!existsSync(path.join(directory, "tsconfig.json")) || !existsSync(tsc)) return undefined
-  return `${shellQuote(process.execPath)} node_modules/typescript/bin/tsc --noEmit --pretty false`
+  // `node` from PATH, as the project's own scripts would: inside the host, process.execPath is the host's binary.
+  return "node node_modules/typescript/bin/tsc --noEmit --pretty false"
 }
 
 /** tsc's `file(line,col): error TS1234: message` lines, continuation lines joined to their message. */

@@ -32,7 +32,7 @@ test("a three-task mission runs A and B in parallel, verifies, reviews and seals
   assert.deepEqual(offered("master-reviewer"), ["ast_grep_search", "glob", "grep", "memory_read", "read", "submit_verdict"])
   const worker = offered("worker")
   assert.ok(["shell", "edit", "read", "write", "submit_work", "memory_read", "ast_grep_search", "ast_grep_rewrite"].every((tool) => worker.includes(tool)), worker.join())
-  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill", "bash"].includes(tool)), worker.join())
+  assert.ok(!worker.some((tool) => ["task", "webfetch", "submit_plan", "submit_review", "submit_verdict", "run_mission", "todowrite", "skill", "bash", "grep", "glob"].includes(tool)), worker.join())
   // Without the skill tool, the host leaves its skills list out of the worker's system prompt too.
   const workerSystem = JSON.stringify(run.requests.find((r) => r.agent === "worker")!.messages.filter((m) => m.role === "system"))
   assert.doesNotMatch(workerSystem, /Skills provide specialized instructions/)

@@ -1,7 +1,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base"
 import { approveMission, approveReview, call, say } from "../../src/demo/sum-stats-scenario.js"
@@ -100,4 +100,40 @@ test("a worker renames a function across files with ast_grep_rewrite; the planne
   assert.match(reviewer, /added exported function sum: function sum\(a, b\)/)
   assert.match(reviewer, /removed exported function add/)
   assert.equal(eventsOf(directory, "mission-end")[0]?.status, "sealed")
+})
+
+test("compiler diagnostics on the real host: a new type error overrules the reviewer's approve; the fix seals", async () => {
+  const directory = sampleProject()
+  mkdirSync(path.join(directory, ".opencode"), { recursive: true })
+  writeFileSync(path.join(directory, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"] }))
+  // The project's own compiler: this package's typescript, where a project's node_modules would have it.
+  mkdirSync(path.join(directory, "node_modules"), { recursive: true })
+  symlinkSync(path.join(process.cwd(), "node_modules", "typescript"), path.join(directory, "node_modules", "typescript"))
+  writeFileSync(path.join(directory, ".gitignore"), "node_modules\n")
+  writeFileSync(path.join(directory, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ["src"] }))
+  mkdirSync(path.join(directory, "src"), { recursive: true })
+  writeFileSync(path.join(directory, "src", "old.ts"), "export const old: number = 1\n")
+  execFileSync("git", ["add", "-A"], { cwd: directory })
+  execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "ts"], { cwd: directory })
+  const task = { id: "T", title: "Add total", description: "Add src/total.ts exporting total, a number.", acceptance: ["total is a number"], files: ["src/total.ts"], dependsOn: [] }
+  const scenario = {
+    rules: [
+      { agent: "commander", replies: [call("run_mission", { goal: "add total" }), say("Done.")] },
+      { agent: "planner", replies: [call("submit_plan", { tasks: [task] }), say("Plan submitted.")] },
+      { agent: "worker", task: "T", attempt: 1, replies: [call("write", { filePath: "src/total.ts", content: "export const total: number = 'ten'\n" }), call("submit_work", { summary: "total added" }), say("Submitted.")] },
+      { agent: "worker", task: "T", attempt: 2, replies: [call("write", { filePath: "src/total.ts", content: "export const total: number = 10\n" }), call("submit_work", { summary: "total is a number now" }), say("Submitted.")] },
+      approveReview,
+      approveMission,
+    ],
+    fallback: { text: "Done." },
+  }
+  const run = await runTask(directory, scenario, ["add", "total"])
+  assert.equal(run.exitCode, 0, explain(run))
+  const reviews = eventsOf(directory, "review-end")
+  assert.deepEqual(reviews.map((review) => [review.modelVerdict, review.verdict, review.overruled]), [["approve", "reject", true], ["approve", "approve", false]])
+  const compiled = eventsOf(directory, "verify-end").map((end) => end.evidence.find((item) => item.command.startsWith("tsc --noEmit")))
+  assert.equal(compiled[0]?.exitCode, 2, JSON.stringify(compiled))
+  assert.match(compiled[0]!.outputHead, /src\/total\.ts\(1\): error TS2322/)
+  assert.equal(compiled[1]?.exitCode, 0)
+  assert.equal(readFileSync(path.join(directory, "src", "total.ts"), "utf8"), "export const total: number = 10\n")
 })
