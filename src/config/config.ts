@@ -68,7 +68,7 @@ export const OrchestratorConfig = z.strictObject({
   diagnostics: z
     .enum(["auto", "off"])
     .default("auto")
-    .describe("auto: in a TypeScript project with typescript installed and a tsconfig.json, the compiler's new errors in a task's changed files are evidence (a new error overrules an approve); off: never."),
+    .describe("auto: in a TypeScript project with typescript installed and a tsconfig.json (or a JavaScript one with a jsconfig.json), the compiler's new errors in a task's changed files are evidence (a new error overrules an approve); off: never."),
   workerWeb: z.boolean().default(false).describe("Workers may use the host's webfetch and websearch tools (their sandboxed commands keep the network too)."),
   sandbox: z
     .enum(["required", "auto", "off"])

@@ -47,3 +47,15 @@ test("the project's own compiler runs on a real project; without typescript or a
   const diagnostics = parseCompilerOutput(boundedOutput(run, 4000))
   assert.deepEqual(diagnostics.map((item) => [item.file, item.code]), [["src/bad.ts", "TS2322"]], run.head)
 })
+
+test("a JavaScript project with a jsconfig.json that asks for checkJs is checked too", async () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), "js-diagnostics-"))
+  mkdirSync(path.join(directory, "node_modules"))
+  symlinkSync(path.dirname(path.dirname(fileURLToPath(import.meta.resolve("typescript")))), path.join(directory, "node_modules", "typescript"))
+  writeFileSync(path.join(directory, "jsconfig.json"), JSON.stringify({ compilerOptions: { checkJs: true, types: [] }, include: ["src"] }))
+  mkdirSync(path.join(directory, "src"))
+  writeFileSync(path.join(directory, "src", "bad.js"), "/** @type {number} */\nexport const n = 'text'\n")
+  assert.match(compilerCommand(directory)!, /-p jsconfig\.json$/)
+  const run = await runBounded(compilerCommand(directory)!, { cwd: directory, timeoutMs: 120_000 })
+  assert.deepEqual(parseCompilerOutput(boundedOutput(run, 4000)).map((item) => [item.file, item.code]), [["src/bad.js", "TS2322"]], run.head)
+})

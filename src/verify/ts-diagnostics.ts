@@ -1,5 +1,5 @@
 // Compiler diagnostics as evidence, for TypeScript and JavaScript projects that have `typescript`
-// installed and a tsconfig.json: the project's own compiler runs (nothing is downloaded), in the
+// installed and a tsconfig.json (or jsconfig.json): the project's own compiler runs (nothing is downloaded), in the
 // sandbox like every verification command. A task is held to the errors it adds in the files it
 // changed, against the same files at its base: an error that was already there is not its fault.
 import { existsSync } from "node:fs"
@@ -16,12 +16,16 @@ export interface Diagnostic {
 /** What the evidence calls this check (the command as the reviewer reads it). */
 export const diagnosticsName = "tsc --noEmit (new errors in the changed files)"
 
-/** The compiler command for `directory`, or undefined when it is not a TypeScript project with the compiler installed. */
+/**
+ * The compiler command for `directory`, or undefined unless the project has the compiler installed
+ * and a tsconfig.json (or, for JavaScript, a jsconfig.json: its `checkJs` decides what is checked).
+ */
 export function compilerCommand(directory: string): string | undefined {
   const tsc = path.join(directory, "node_modules", "typescript", "bin", "tsc")
-  if (!existsSync(path.join(directory, "tsconfig.json")) || !existsSync(tsc)) return undefined
+  const config = ["tsconfig.json", "jsconfig.json"].find((name) => existsSync(path.join(directory, name)))
+  if (!config || !existsSync(tsc)) return undefined
   // `node` from PATH, as the project's own scripts would: inside the host, process.execPath is the host's binary.
-  return "node node_modules/typescript/bin/tsc --noEmit --pretty false"
+  return `node node_modules/typescript/bin/tsc --noEmit --pretty false -p ${config}`
 }
 
 /** tsc's `file(line,col): error TS1234: message` lines, continuation lines joined to their message. */
