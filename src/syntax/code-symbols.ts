@@ -179,6 +179,14 @@ const extractors: Record<string, (root: SgNode, source: string) => CodeSymbol[]>
 
 /** The declarations of one file (top level, and the methods of its classes, impls and traits), in source order. Empty for languages without declarations (CSS, HTML). */
 export function codeSymbols(language: SyntaxLanguage, source: string): CodeSymbol[] {
+  return hasSymbols(language) ? symbolsOfTree(language, parseSource(language, source).root(), source) : []
+}
+
+/** Whether the language has declarations to extract. */
+export const hasSymbols = (language: SyntaxLanguage) => language.name in extractors
+
+/** `codeSymbols` for a tree parsed already (off the main thread, with parseAsync). */
+export function symbolsOfTree(language: SyntaxLanguage, root: SgNode, source: string): CodeSymbol[] {
   const extract = extractors[language.name]
-  return extract ? extract(parseSource(language, source).root(), source) : []
+  return extract ? extract(root, source) : []
 }

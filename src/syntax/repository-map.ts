@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
-import { codeSymbols, type CodeSymbol } from "./code-symbols.js"
+import { hasSymbols, symbolsOfTree, type CodeSymbol } from "./code-symbols.js"
 import { sourceFiles } from "./source-files.js"
-import { languageOfFile } from "./syntax-engine.js"
+import { languageOfFile, syntaxEngine } from "./syntax-engine.js"
 import type { RepositoryFacts } from "../mission/plan-validation.js"
 
 /** Test files: their uses count as references, their own exports are not listed. */
@@ -61,37 +61,46 @@ export interface MappedRepository {
 export async function mapFiles(directory: string): Promise<MappedRepository> {
   const listed = await sourceFiles(directory)
   if (!listed.ok) return { files: [], sources: [], names: new Set() }
+  const { astGrep } = syntaxEngine()
   const parsed: Array<{ file: string; symbols: CodeSymbol[] }> = []
   const vocabulary = new Map<string, Set<string>>()
-  const modules = new Map<string, Set<string>>()
-  for (const file of listed.value) {
+  /** Module name → the files that import it. */
+  const importers = new Map<string, string[]>()
+  const readable = listed.value.flatMap((file) => {
     const language = languageOfFile(file)
-    if (!language) continue
-    let source: string
-    try {
-      source = readFileSync(path.join(directory, file), "utf8")
-    } catch {
-      continue
+    return language ? [{ file, language }] : []
+  })
+  // Parsed off the main thread, a batch at a time: the host's event loop keeps going.
+  for (let start = 0; start < readable.length; start += 32) {
+    const batch = await Promise.all(
+      readable.slice(start, start + 32).map(async ({ file, language }) => {
+        let source: string
+        try {
+          source = readFileSync(path.join(directory, file), "utf8")
+        } catch {
+          return undefined
+        }
+        const listedSymbols = !testFile.test(file) && hasSymbols(language)
+        const symbols = listedSymbols ? await astGrep.parseAsync(language.name, source).then((tree) => symbolsOfTree(language, tree.root(), source)).catch(() => []) : []
+        return { file, source, symbols: symbols.filter((symbol) => symbol.exported && !symbol.container) }
+      }),
+    )
+    for (const item of batch) {
+      if (!item) continue
+      vocabulary.set(item.file, words(item.source))
+      for (const module of moduleWords(item.source)) importers.set(module, [...(importers.get(module) ?? []), item.file])
+      if (item.symbols.length) parsed.push({ file: item.file, symbols: item.symbols })
     }
-    vocabulary.set(file, words(source))
-    modules.set(file, moduleWords(source))
-    if (testFile.test(file)) continue
-    try {
-      const symbols = codeSymbols(language, source).filter((symbol) => symbol.exported && !symbol.container)
-      if (symbols.length) parsed.push({ file, symbols })
-    } catch {}
   }
-  // A reference: another file names the module (its import) and one of its exported symbols. Go
-  // and Java name a package or class rather than a file; for them the folder or the class counts.
+  // A reference: another file imports the module and names one of its exported symbols. Go and
+  // Java import a package or a class rather than a file; for them the folder counts too.
   const files = parsed.map(({ file, symbols }) => {
     const module = moduleName(file)
     const folder = /\.(go|java)$/.test(file) ? path.posix.basename(path.posix.dirname(file)) : module
+    const candidates = new Set([...(importers.get(module) ?? []), ...(importers.get(folder) ?? [])])
+    candidates.delete(file)
     let referencedBy = 0
-    for (const [other, names] of vocabulary) {
-      if (other === file) continue
-      const paths = modules.get(other)!
-      if ((paths.has(module) || paths.has(folder)) && symbols.some((symbol) => names.has(symbol.name))) referencedBy++
-    }
+    for (const other of candidates) if (symbols.some((symbol) => vocabulary.get(other)!.has(symbol.name))) referencedBy++
     return { file, symbols, referencedBy }
   })
   files.sort((a, b) => b.referencedBy - a.referencedBy || a.file.localeCompare(b.file))

@@ -14,12 +14,12 @@ const config = (missionTokens: number) => JSON.stringify({ budget: { missionToke
 test("a mission token cap pauses the whole mission (exit 4) with the reason; raised, /resume-mission finishes it without redoing approved work", async () => {
   const project = sampleProject()
   seedOpencodeFolder(project)
-  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), config(30_000))
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), config(20_000))
   const paused = await runTask(project, sumStatsScenario(), goal.split(" "))
   assert.equal(paused.exitCode, 4, explain(paused))
-  assert.match(paused.output, /PAUSED: the mission spent \d+ of its 30000-token cap \(raise "budget\.missionTokens"/)
+  assert.match(paused.output, /PAUSED: the mission spent \d+ of its 20000-token cap \(raise "budget\.missionTokens"/)
   const [pause] = eventsOf(project, "mission-pause")
-  assert.match(pause!.reason, /of its 30000-token cap/)
+  assert.match(pause!.reason, /of its 20000-token cap/)
   assert.equal(eventsOf(project, "task-approve").some((entry) => entry.taskId === "C"), false, "it paused before the end")
   // No step started once the cap was reached: after the usage update that crossed it, no attempt starts.
   const totals = new Map<string, number>()
@@ -28,7 +28,7 @@ test("a mission token cap pauses the whole mission (exit 4) with the reason; rai
     if (entry.type !== "usage-update") return false
     const t = entry.tokens
     totals.set(`${entry.sessionId}/${entry.messageId ?? ""}`, t.input + t.output + t.reasoning + t.cacheRead + t.cacheWrite)
-    return [...totals.values()].reduce((sum, value) => sum + value, 0) >= 30_000
+    return [...totals.values()].reduce((sum, value) => sum + value, 0) >= 20_000
   })
   assert.ok(crossed > 0, "the cap was crossed")
   assert.deepEqual(journal.slice(crossed + 1).filter((entry) => entry.type === "task-start"), [], journal.slice(crossed).map((entry) => entry.type).join(" "))
