@@ -25,6 +25,7 @@ test("empty config gives the documented defaults", () => {
       maxReviewRounds: 3,
       maxMissionRounds: 3,
       maxPlanAttempts: 3,
+      maxPlanTasks: 30,
       verifyTimeoutSeconds: 300,
       roles: {},
       diagnostics: "auto",

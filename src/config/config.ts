@@ -64,6 +64,7 @@ export const OrchestratorConfig = z.strictObject({
   maxReviewRounds: z.number().int().min(1).max(10).default(3).describe("Attempts per task (work, verify, review)."),
   maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
+  maxPlanTasks: z.number().int().min(1).max(1000).default(30).describe("Tasks a plan may have."),
   verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
   diagnostics: z
     .enum(["auto", "off"])

@@ -17,6 +17,9 @@ import { learnFileSecrets } from "../secrets/env-files.js"
 import { renderReport } from "./report-render.js"
 import { renderTodo } from "./todo-render.js"
 
+/** How long TODO.md may lag the journal: events within it share one render. */
+export const todoDelayMs = 100
+
 export type SubmissionKind = "plan" | "work" | "review" | "verdict"
 
 export interface Verdict {
@@ -79,6 +82,7 @@ export class Mission {
   /** Each child conversation's time and tool-call budget. */
   readonly budgets: ConversationBudgets
   private renderedTodo = ""
+  private todoTimer?: NodeJS.Timeout
   private readonly redactor = new Redactor()
   /** Set once this process must stop writing (see MissionHalt). */
   halt?: MissionHalt
@@ -129,7 +133,7 @@ export class Mission {
 
   /**
    * Folds the event (a conflicting one throws, writing nothing), journals it (flushed, with its
-   * sequence number), then takes the new state, re-renders TODO.md if it changed and tells
+   * sequence number), then takes the new state, has TODO.md re-rendered soon and tells
    * listeners. Secrets are removed first: nothing on disk or in state has them. A journal write
    * that fails halts the mission: this and every later event throws, and the engine stops.
    */
@@ -146,11 +150,21 @@ export class Mission {
     }
     faultPoint(`after:${event.type}`)
     this.state = next
-    const todo = renderTodo(this.state)
-    // Rendered from the journal: atomic, not fsynced (a resume renders it again).
-    if (todo !== this.renderedTodo) writeFileAtomic(this.todoFile, todo, { durable: false })
-    this.renderedTodo = todo
+    // TODO.md follows within `todoDelayMs`: one render for a burst of events, not one per event.
+    this.todoTimer ??= setTimeout(() => this.flushTodo(), todoDelayMs).unref()
     for (const listener of this.listeners) listener(this.state, event)
+  }
+
+  /** Writes TODO.md now if the state changed it: rendered from the journal, atomic, not fsynced (a resume renders it again). */
+  flushTodo(): void {
+    if (this.todoTimer) clearTimeout(this.todoTimer)
+    this.todoTimer = undefined
+    const todo = renderTodo(this.state)
+    if (todo === this.renderedTodo) return
+    try {
+      writeFileAtomic(this.todoFile, todo, { durable: false })
+      this.renderedTodo = todo
+    } catch {} // a full disk: the journal is the record, and the next flush tries again
   }
 
   /**
@@ -231,6 +245,7 @@ export class Mission {
   }
 
   writeReport(): string {
+    this.flushTodo()
     const report = renderReport(this.state)
     // Best effort once halted (the disk may be full): the journal is the record.
     try {
@@ -281,7 +296,7 @@ export class Mission {
     const slot = this.openSlotFor(sessionId, "plan")
     const attempt = this.state.planAttempts + 1
     const existing = this.state.tasks.map((task) => task.id)
-    const problems = validatePlan(tasks, existing)
+    const problems = validatePlan(tasks, existing, this.config.maxPlanTasks)
     if (!problems.length && this.planFacts) problems.push(...repositoryProblems(tasks, this.planFacts))
     if (problems.length > 0) {
       this.record({ type: "plan-reject", attempt, problems })

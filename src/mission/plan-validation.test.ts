@@ -75,3 +75,9 @@ test("against the repository: a change to a file that does not exist, or to a na
     'task "D": changes "median", which the repository\'s code does not name; check the name, or say that the task adds it',
   ])
 })
+
+test("the plan size limit is the config's: 200 tasks pass when allowed, not by default", () => {
+  const many = Array.from({ length: 200 }, (_, index) => task(`T${index}`))
+  assert.deepEqual(validatePlan(many, [], 200), [])
+  assert.equal(validatePlan(many)[0], "the plan has 200 tasks; at most 30")
+})

@@ -2,6 +2,7 @@ import path from "node:path"
 import type { PlannedTask } from "./mission-event.js"
 
 export const planLimits = {
+  /** The default; `maxPlanTasks` in the config changes it. */
   maxTasks: 30,
   maxIdLength: 40,
   maxTitleLength: 200,
@@ -60,13 +61,13 @@ const maxProblems = 30
 
 /**
  * Every problem of a plan (at most 30), each precise enough for the planner to fix. `existingIds` are tasks of
- * earlier rounds that new tasks may depend on. Empty result: the plan is valid.
+ * earlier rounds that new tasks may depend on; `maxTasks` the config's `maxPlanTasks`. Empty result: the plan is valid.
  */
-export function validatePlan(tasks: PlannedTask[], existingIds: string[] = []): string[] {
+export function validatePlan(tasks: PlannedTask[], existingIds: string[] = [], maxTasks = planLimits.maxTasks): string[] {
   const problems: string[] = []
   const limits = planLimits
   if (tasks.length === 0) return ["the plan has no tasks"]
-  if (tasks.length > limits.maxTasks) problems.push(`the plan has ${tasks.length} tasks; at most ${limits.maxTasks}`)
+  if (tasks.length > maxTasks) problems.push(`the plan has ${tasks.length} tasks; at most ${maxTasks}`)
 
   const seen = new Set<string>(existingIds)
   for (const task of tasks) {

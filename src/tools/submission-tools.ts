@@ -38,7 +38,7 @@ export function submitPlanTool(registry: MissionRegistry) {
             dependsOn: z.array(z.string()).describe("ids of tasks this one needs first"),
           }),
         )
-        .max(100),
+        .max(1000), // maxPlanTasks (config) is the real limit, with its own message
     },
     async execute(args, context) {
       const mission = missionFor(registry, context.sessionID, "planner")
