@@ -64,7 +64,7 @@ export interface AgentOptions {
 
 /**
  * Host tools a worker is never offered: each costs tokens on every worker request (see
- * docs/decisions.md). `bash` gives way to our `shell` (sandboxed, guarded, a tenth of the schema);
+ * docs/decisions.md). `bash` gives way to our `shell` (sandboxed, guarded, under a tenth of the schema);
  * `grep` and `glob` to `shell` (grep, find) and `ast_grep_search`.
  */
 export const workerUnneededTools = ["todowrite", "skill", "bash", "grep", "glob"]

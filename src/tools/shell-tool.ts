@@ -25,7 +25,7 @@ export function shellResult(run: BoundedRun, keep = shellOutputKeep): string {
 /**
  * A worker's shell: the command runs in the task's directory, under the mission's OS sandbox, with
  * the command guard first. It stands in for the host's `bash` for our workers, whose schema alone
- * is about 1,245 tokens (o200k) on every request; this one's is about a tenth of that.
+ * is about 1,245 tokens (o200k) on every request; this one's is under a tenth of that.
  */
 export function shellTool(registry: MissionRegistry) {
   return checkedTool("shell", {
