@@ -4,11 +4,7 @@ import { countTokens } from "gpt-tokenizer"
 import { z } from "zod"
 import { roleNames } from "../config/config.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
-import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
-import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
-import { shellTool } from "../tools/shell-tool.js"
-import { astGrepRewriteTool, astGrepSearchTool } from "../tools/syntax-tools.js"
-import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
+import { missionTools } from "../tools/mission-tools.js"
 import { agentDefinitions, roleTools, taskCommandTemplate } from "./agents.js"
 
 // Budgets from the project's token policy: prompts are money, measured with a real tokenizer (o200k).
@@ -16,22 +12,7 @@ const promptBudget = 800
 const toolBudget = 400
 
 function ourTools() {
-  const registry = new MissionRegistry()
-  const deps = { registry, start: async () => { throw new Error("unused") }, finished: () => undefined, onUnsealed: () => {}, endedThisTurn: new Set<string>() }
-  return {
-    submit_plan: submitPlanTool(registry),
-    submit_work: submitWorkTool(registry),
-    submit_review: submitReviewTool(registry),
-    submit_verdict: submitVerdictTool(registry),
-    run_mission: runMissionTool(deps),
-    mission_status: missionStatusTool(registry),
-    mission_stop: missionStopTool(registry),
-    mission_amend: missionAmendTool(registry),
-    memory_read: memoryReadTool(registry),
-    shell: shellTool(registry),
-    ast_grep_search: astGrepSearchTool(registry),
-    ast_grep_rewrite: astGrepRewriteTool(registry),
-  }
+  return missionTools({ registry: new MissionRegistry(), start: async () => { throw new Error("unused") }, finished: () => undefined, onUnsealed: () => {}, endedThisTurn: new Set<string>() })
 }
 
 /** What a model is sent for one tool: name, description and the JSON schema of its arguments. */

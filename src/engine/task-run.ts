@@ -25,12 +25,12 @@ async function provision(engine: Engine, taskId: string, attempt: number): Promi
   const { directory, branch, base, createMs, prepareMs } = tree.value
   if (branch && base) mission.record({ type: "worktree-ready", taskId, attempt, directory, branch, base, createMs, prepareMs })
   // The compiler's errors before the worker changes anything: what the change is measured against.
-  await engine.diagnostics.baseline(directory, diagnosticsBase(tree.value))
+  await engine.diagnostics.baseline(directory, diagnosticsBase(engine, taskId))
   return tree.value
 }
 
-/** What a task's compiler baseline is keyed by: the commit its tree starts from (a shared tree has one, its start). */
-const diagnosticsBase = (tree: TaskTree) => tree.base ?? "shared"
+/** What a task's compiler baseline is keyed by: the commit its tree starts from (a shared tree's is the mission's start). */
+const diagnosticsBase = (engine: Engine, taskId: string) => engine.mission.workspace.diffBase(taskId) ?? "shared"
 
 /**
  * One task to its end: work → commit → verify → review, repeated with the findings in the same
@@ -46,7 +46,6 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   const tree = await provision(engine, taskId, firstAttempt)
   if (!tree) return
   const directory = tree.directory
-  let base = diagnosticsBase(tree)
   const worker = await openChildSession(engine, "worker", `Task ${taskId}: ${taskOf(engine, taskId).title}`, directory, taskId)
   if (!worker.ok) return mission.record({ type: "task-fail", taskId, reason: worker.error })
 
@@ -58,11 +57,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
   for (let attempt = firstAttempt; attempt <= maxRounds; attempt++) {
     if (mission.stopped) return
     // The same directory, reset to the new head: the worker's session stays bound to it.
-    if (next === "merge") {
-      const fresh = await provision(engine, taskId, attempt)
-      if (!fresh) return
-      base = diagnosticsBase(fresh)
-    }
+    if (next === "merge" && !(await provision(engine, taskId, attempt))) return
     mission.record({ type: "task-start", taskId, attempt, sessionId: worker.value })
     const task = taskOf(engine, taskId)
     const work = await askForSubmission<string>(engine, {
@@ -102,7 +97,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     }
 
     const evidence = await engine.verify(directory)
-    const compiled = await engine.diagnostics.evidence(directory, base, taskOf(engine, taskId).touchedFiles)
+    const compiled = await engine.diagnostics.evidence(directory, diagnosticsBase(engine, taskId), taskOf(engine, taskId).touchedFiles)
     if (compiled) evidence.push(compiled)
     mission.record({ type: "verify-end", taskId, attempt, evidence })
     const review = await reviewTask(engine, taskId, attempt, work.value, directory)

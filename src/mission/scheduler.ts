@@ -1,3 +1,4 @@
+import { groupBy } from "../collections/group-by.js"
 import type { TaskState } from "./mission-state.js"
 
 /**
@@ -16,8 +17,8 @@ export function filesOverlap(a: Pick<TaskState, "files">, b: Pick<TaskState, "fi
  * (1 for a task nothing waits on). Linear in tasks and dependencies; a cycle counts once.
  */
 export function remainingPaths(tasks: Pick<TaskState, "id" | "dependsOn" | "status">[]): Map<string, number> {
-  const dependents = new Map<string, string[]>()
-  for (const task of tasks) for (const dependency of task.dependsOn) dependents.set(dependency, [...(dependents.get(dependency) ?? []), task.id])
+  const edges = tasks.flatMap((task) => task.dependsOn.map((dependency) => ({ dependency, dependent: task.id })))
+  const dependents = new Map([...groupBy(edges, (edge) => edge.dependency)].map(([id, group]) => [id, group.map((edge) => edge.dependent)]))
   const open = new Set(tasks.filter((task) => task.status !== "approved" && task.status !== "failed").map((task) => task.id))
   const lengths = new Map<string, number>()
   const visiting = new Set<string>()

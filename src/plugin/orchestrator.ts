@@ -12,14 +12,10 @@ import { shellQuote } from "../sandbox/bwrap-arguments.js"
 import { stopReasons } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { MissionState } from "../mission/mission-state.js"
-import { missionStatusTool, missionStopTool, runMissionTool } from "../tools/commander-tools.js"
 import { isHeadlessRun } from "../host/headless-run.js"
-import { memoryReadTool, missionAmendTool } from "../tools/memory-tools.js"
-import { shellTool } from "../tools/shell-tool.js"
-import { astGrepRewriteTool, astGrepSearchTool } from "../tools/syntax-tools.js"
 import { commanderStepUpdate } from "../economy/commander-spend.js"
 import { ChildHistory } from "./child-history.js"
-import { submitPlanTool, submitReviewTool, submitVerdictTool, submitWorkTool } from "../tools/submission-tools.js"
+import { missionTools } from "../tools/mission-tools.js"
 
 /** How a child's turn ends once its submission is taken (shown in its session, not to the user). */
 const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
@@ -98,27 +94,14 @@ export function createOrchestrator() {
         config.command["resume-mission"] ??= { template: resumeCommandTemplate, description: "Resume a mission whose process ended (optional: its id)", agent: "commander" }
       },
 
-      tool: {
-        submit_plan: submitPlanTool(registry),
-        submit_work: submitWorkTool(registry),
-        submit_review: submitReviewTool(registry),
-        submit_verdict: submitVerdictTool(registry),
-        run_mission: runMissionTool({
-          registry,
-          start,
-          finished: (id) => finished.get(id),
-          onUnsealed: failTurn,
-          setExitCode,
-          endedThisTurn,
-        }),
-        mission_status: missionStatusTool(registry),
-        mission_stop: missionStopTool(registry),
-        mission_amend: missionAmendTool(registry),
-        memory_read: memoryReadTool(registry),
-        shell: shellTool(registry),
-        ast_grep_search: astGrepSearchTool(registry),
-        ast_grep_rewrite: astGrepRewriteTool(registry),
-      },
+      tool: missionTools({
+        registry,
+        start,
+        finished: (id) => finished.get(id),
+        onUnsealed: failTurn,
+        setExitCode,
+        endedThisTurn,
+      }),
 
       async "command.execute.before"(command) {
         if (command.command !== "task" && command.command !== "resume-mission") return

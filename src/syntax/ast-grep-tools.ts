@@ -4,11 +4,16 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import type { SgNode } from "@ast-grep/napi"
+import { groupBy } from "../collections/group-by.js"
 import { sourceFiles } from "./source-files.js"
 import { languageNamed, languageNames, languageOfFile, patternProblem, syntaxEngine, type SyntaxLanguage } from "./syntax-engine.js"
 
 /** A refusal the model can act on: an unknown language, an invalid pattern, a path outside. */
-export class SyntaxToolError extends Error {}
+export class SyntaxToolError extends Error {
+  constructor(reason: string) {
+    super(`${reason}.`)
+  }
+}
 
 export interface SyntaxQuery {
   directory: string
@@ -33,11 +38,10 @@ async function matchFiles(query: SyntaxQuery): Promise<FileMatches[]> {
   if (query.lang !== undefined && !wanted) throw new SyntaxToolError(`unknown lang ${JSON.stringify(query.lang)}; known: ${languageNames().join(", ")}`)
   const listed = await sourceFiles(query.directory, query.paths ?? [])
   if (!listed.ok) throw new SyntaxToolError(listed.error)
-  const byLanguage = new Map<SyntaxLanguage, string[]>()
-  for (const file of listed.value) {
+  const byLanguage = groupBy(listed.value, (file) => {
     const language = languageOfFile(file)
-    if (language && (!wanted || language === wanted)) byLanguage.set(language, [...(byLanguage.get(language) ?? []), file])
-  }
+    return language && (!wanted || language === wanted) ? language : undefined
+  })
   if (wanted && !byLanguage.size) return []
   // The pattern must be valid in the languages searched: in the one named, or in at least one of those found.
   const problems = new Map([...(wanted ? [wanted] : byLanguage.keys())].map((language) => [language, patternProblem(language, query.pattern)]))
@@ -135,6 +139,7 @@ export async function astGrepRewrite(query: RewriteQuery): Promise<RewriteResult
   const preview: string[] = []
   let replacements = 0
   let nested = 0
+  let previewBytes = 0
   for (const item of found) {
     const refusal = query.refuseWrite(item.file)
     if (refusal) {
@@ -152,8 +157,10 @@ export async function astGrepRewrite(query: RewriteQuery): Promise<RewriteResult
     if (next === item.source) continue
     replacements += edits.length
     for (const [index, node] of outermost.entries()) {
-      if (preview.join("\n").length > searchLimits.bytes) break
-      preview.push(`${item.file}:${node.range().start.line + 1}\n- ${node.text().split("\n")[0]!.trim().slice(0, searchLimits.lineChars)}\n+ ${edits[index]!.insertedText.split("\n")[0]!.trim().slice(0, searchLimits.lineChars)}`)
+      if (previewBytes > searchLimits.bytes) break
+      const entry = `${item.file}:${node.range().start.line + 1}\n- ${node.text().split("\n")[0]!.trim().slice(0, searchLimits.lineChars)}\n+ ${edits[index]!.insertedText.split("\n")[0]!.trim().slice(0, searchLimits.lineChars)}`
+      preview.push(entry)
+      previewBytes += entry.length + 1
     }
     if (!query.dryRun) writeFileSync(path.join(query.directory, item.file), next)
     changed.push(item.file)

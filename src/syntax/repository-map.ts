@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import path from "node:path"
 import { hasSymbols, symbolsOfTree, type CodeSymbol } from "./code-symbols.js"
+import { groupBy } from "../collections/group-by.js"
 import { sourceFiles } from "./source-files.js"
 import { languageOfFile, syntaxEngine } from "./syntax-engine.js"
 import type { RepositoryFacts } from "../mission/plan-validation.js"
@@ -64,8 +65,8 @@ export async function mapFiles(directory: string): Promise<MappedRepository> {
   const { astGrep } = syntaxEngine()
   const parsed: Array<{ file: string; symbols: CodeSymbol[] }> = []
   const vocabulary = new Map<string, Set<string>>()
-  /** Module name → the files that import it. */
-  const importers = new Map<string, string[]>()
+  /** Which file imports which module (by its last name). */
+  const imports: Array<{ module: string; file: string }> = []
   const readable = listed.value.flatMap((file) => {
     const language = languageOfFile(file)
     return language ? [{ file, language }] : []
@@ -88,16 +89,17 @@ export async function mapFiles(directory: string): Promise<MappedRepository> {
     for (const item of batch) {
       if (!item) continue
       vocabulary.set(item.file, words(item.source))
-      for (const module of moduleWords(item.source)) importers.set(module, [...(importers.get(module) ?? []), item.file])
+      for (const module of moduleWords(item.source)) imports.push({ module, file: item.file })
       if (item.symbols.length) parsed.push({ file: item.file, symbols: item.symbols })
     }
   }
+  const importers = groupBy(imports, (entry) => entry.module)
   // A reference: another file imports the module and names one of its exported symbols. Go and
   // Java import a package or a class rather than a file; for them the folder counts too.
   const files = parsed.map(({ file, symbols }) => {
     const module = moduleName(file)
     const folder = /\.(go|java)$/.test(file) ? path.posix.basename(path.posix.dirname(file)) : module
-    const candidates = new Set([...(importers.get(module) ?? []), ...(importers.get(folder) ?? [])])
+    const candidates = new Set([...(importers.get(module) ?? []), ...(importers.get(folder) ?? [])].map((entry) => entry.file))
     candidates.delete(file)
     let referencedBy = 0
     for (const other of candidates) if (symbols.some((symbol) => vocabulary.get(other)!.has(symbol.name))) referencedBy++
@@ -141,8 +143,7 @@ export async function repositoryMap(directory: string, budgetTokens: number, cou
 
 /** What plan validation checks a plan's files and names against (plan-validation.ts). */
 export function repositoryFacts(directory: string, mapped: MappedRepository): RepositoryFacts {
-  const byName = new Map<string, string[]>()
-  for (const file of mapped.sources) byName.set(path.posix.basename(file), [...(byName.get(path.posix.basename(file)) ?? []), file])
+  const byName = groupBy(mapped.sources, (file) => path.posix.basename(file))
   return {
     fileExists: (file) => existsSync(path.join(directory, file)),
     nameExists: (name) => mapped.names.has(name),

@@ -2,7 +2,7 @@ import { tool } from "@opencode-ai/plugin/tool"
 import { checkedTool } from "./checked-tool.js"
 import { pathOutside } from "../guard/path-guard.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
-import { astGrepRewrite, astGrepSearch, SyntaxToolError } from "../syntax/ast-grep-tools.js"
+import { astGrepRewrite, astGrepSearch } from "../syntax/ast-grep-tools.js"
 
 const z = tool.schema
 
@@ -10,16 +10,6 @@ const query = {
   pattern: z.string().min(1).max(4000),
   lang: z.string().max(40).optional(),
   paths: z.array(z.string().max(300)).max(50).optional(),
-}
-
-/** A syntax tool's refusal, for the model to act on; anything else is the engine's own failure. */
-async function refusalAsText<T>(work: () => Promise<T>, toText: (value: T) => string): Promise<string> {
-  try {
-    return toText(await work())
-  } catch (error) {
-    if (error instanceof SyntaxToolError) throw new Error(`${error.message}.`)
-    throw error
-  }
 }
 
 /** Structural search in the calling session's directory: for every role of a mission that reads. */
@@ -31,7 +21,7 @@ export function astGrepSearchTool(registry: MissionRegistry) {
       const binding = registry.binding(context.sessionID)
       if (!binding || binding.role === "commander") throw new Error("only an orchestrator child session may call ast_grep_search")
       const directory = binding.mission.sessionDirectory(context.sessionID) ?? binding.mission.workspace.missionDirectory
-      return refusalAsText(() => astGrepSearch({ directory, ...args }), (text) => text)
+      return astGrepSearch({ directory, ...args })
     },
   })
 }
@@ -47,13 +37,9 @@ export function astGrepRewriteTool(registry: MissionRegistry) {
       if (!binding || !directory) throw new Error("only an orchestrator worker session may call ast_grep_rewrite")
       const userCheckout = directory === binding.mission.workspace.root
       const refuseWrite = (file: string) => pathOutside(directory, file, { userCheckout })
-      return refusalAsText(
-        () => astGrepRewrite({ directory, ...args, refuseWrite }),
-        (result) => {
-          for (const file of result.changed) binding.mission.noteTouched(context.sessionID, file)
-          return result.text
-        },
-      )
+      const result = await astGrepRewrite({ directory, ...args, refuseWrite })
+      for (const file of result.changed) binding.mission.noteTouched(context.sessionID, file)
+      return result.text
     },
   })
 }
