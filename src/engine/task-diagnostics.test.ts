@@ -75,3 +75,29 @@ test("diagnostics off, or no tsconfig: no compiler runs and no evidence is added
   assert.equal(state.status, "sealed")
   assert.ok(state.tasks[0]!.evidence.every((item) => item.command !== diagnosticsName))
 })
+
+test("a compiler that crashes says nothing about the change: no evidence, and the task is reviewed as usual", async () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), "diagnostics-crash-"))
+  mkdirSync(path.join(directory, ".opencode"))
+  writeFileSync(path.join(directory, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"], sandbox: "off" }))
+  mkdirSync(path.join(directory, "node_modules", "typescript", "bin"), { recursive: true })
+  writeFileSync(path.join(directory, "node_modules", "typescript", "bin", "tsc"), "console.error('internal compiler crash'); process.exit(1)\n")
+  writeFileSync(path.join(directory, "tsconfig.json"), "{}")
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") mission.submitPlan(request.sessionId, [{ id: "A", title: "Add total", description: "", acceptance: [], files: ["src/total.ts"], dependsOn: [] }])
+    if (request.agent === "worker") {
+      mkdirSync(path.join(directory, "src"), { recursive: true })
+      writeFileSync(path.join(directory, "src", "total.ts"), "export const total = 10\n")
+      mission.noteTouched(request.sessionId, "src/total.ts")
+      mission.submitWork(request.sessionId, "done")
+    }
+    if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
+    if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
+  })
+  const state = await (await startMission({ registry, host, directory, rootSessionId: "ses_root", goal: "add total" })).finished
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(state.tasks[0]!.attempts, 1)
+  assert.ok(state.tasks[0]!.evidence.every((item) => item.command !== diagnosticsName))
+})
