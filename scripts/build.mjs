@@ -11,7 +11,7 @@ function copyAssets(dir) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name)
     if (statSync(full).isDirectory()) copyAssets(full)
-    else if (name.endsWith(".txt") || name.endsWith(".json")) cpSync(full, path.join(root, "dist", path.relative(path.join(root, "src"), full)))
+    else if (name.endsWith(".txt") || name.endsWith(".json") || name.endsWith(".html")) cpSync(full, path.join(root, "dist", path.relative(path.join(root, "src"), full)))
   }
 }
 copyAssets(path.join(root, "src"))

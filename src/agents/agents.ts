@@ -104,4 +104,8 @@ export function agentDefinitions(options: AgentOptions = {}): Record<RoleName, A
 
 export const resumeCommandTemplate = 'A mission was resumed ($ARGUMENTS). Call run_mission with the goal "resume" to follow it, then summarise its report.'
 
-export const taskCommandTemplate = "Call run_mission with this goal, then summarise its report:\n$ARGUMENTS"
+/**
+ * `/task`'s message is the user's words alone (the TUI shows it as theirs): the mission starts in
+ * `command.execute.before`, and the commander's prompt says that a goal means run_mission.
+ */
+export const taskCommandTemplate = "$ARGUMENTS"

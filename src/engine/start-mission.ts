@@ -39,6 +39,12 @@ export interface StartRequest {
   directory: string
   rootSessionId: string
   goal: string
+  /**
+   * Post the mission's end (what landed, what failed, the report) into the root session once it
+   * rests: the code's words, whatever the commander said. Off in `opencode run`, which prints the
+   * outcome line and exits with the turn.
+   */
+  announceEnd?: boolean
 }
 
 export interface StartedMission {
@@ -116,7 +122,7 @@ export function missionSandbox(config: OrchestratorConfig, missionId: string): C
 }
 
 /** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
-export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory">, lock: MissionLock): StartedMission {
+export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd">, lock: MissionLock): StartedMission {
   request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
   mission.onChange((state, event) => {
@@ -134,8 +140,8 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
       mission.releaseJournal()
     })
     .then(async (state) => {
-      // Nobody followed the mission from a tool call: show the report once the session is idle.
-      if (!mission.attached) await request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))
+      // Not awaited: a commander that follows the mission holds the session busy until this promise resolves.
+      if (request.announceEnd !== false) void request.host.post(state.rootSessionId, request.directory, missionSummary(state, mission.reportFile))
       return state
     })
   return { mission, finished }

@@ -57,6 +57,7 @@ export function createOrchestrator() {
   /** Each sandboxed bash call's launcher, by call id, until its shell starts. */
   const launchers = new Map<string, string>()
   // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
+  const announceEnd = !isHeadlessRun()
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
 
   async function instance(input: PluginInput): Promise<Hooks> {
@@ -64,13 +65,13 @@ export function createOrchestrator() {
     // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal })
+      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd })
       finished.set(started.mission.id, started.finished)
       return started
     }
     const resume = async (rootSessionId: string, missionId: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId })
+      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd })
       finished.set(started.mission.id, started.finished)
       return started
     }

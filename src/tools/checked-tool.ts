@@ -1,4 +1,5 @@
-import { tool, type ToolContext, type ToolResult } from "@opencode-ai/plugin/tool"
+import type { ToolContext, ToolResult } from "@opencode-ai/plugin/tool"
+import { tool } from "./define-tool.js"
 import type { z } from "zod"
 
 type Shape = Record<string, z.ZodType>

@@ -1,5 +1,5 @@
 import path from "node:path"
-import { tool } from "@opencode-ai/plugin/tool"
+import { tool } from "./define-tool.js"
 import { checkedTool } from "./checked-tool.js"
 import { endSummary } from "../mission/end-summary.js"
 import { stopReasons } from "../mission/mission-event.js"

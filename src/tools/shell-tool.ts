@@ -1,4 +1,5 @@
-import { tool, type ToolContext } from "@opencode-ai/plugin/tool"
+import type { ToolContext } from "@opencode-ai/plugin/tool"
+import { tool } from "./define-tool.js"
 import { checkedTool } from "./checked-tool.js"
 import { refuseToolCall } from "../guard/tool-guard.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"

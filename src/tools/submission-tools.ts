@@ -1,4 +1,4 @@
-import { tool } from "@opencode-ai/plugin/tool"
+import { tool } from "./define-tool.js"
 import { checkedTool } from "./checked-tool.js"
 import type { RoleName } from "../config/roles.js"
 import type { Mission } from "../mission/mission.js"

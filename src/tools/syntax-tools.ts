@@ -1,4 +1,4 @@
-import { tool } from "@opencode-ai/plugin/tool"
+import { tool } from "./define-tool.js"
 import { checkedTool } from "./checked-tool.js"
 import { pathOutside } from "../guard/path-guard.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"

@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process"
-import { createOpencodeClient } from "@opencode-ai/sdk"
+import type { OpencodeClient } from "@opencode-ai/sdk/client"
+import { startServedHost } from "../../src/cli/served-host.js"
 import { startScriptedModel, type ScriptedModelServer } from "../../src/scripted-model/server.js"
 import type { Scenario } from "../../src/scripted-model/scenario.js"
 import { isolatedHostEnvironment, opencodeBinary } from "../../src/testing/host-environment.js"
 import { sharedHome } from "./e2e-fixture.js"
 
 export interface ServedHost {
-  client: ReturnType<typeof createOpencodeClient>
+  client: OpencodeClient
   model: ScriptedModelServer
   output: () => string
   stop(): Promise<void>
@@ -16,30 +16,16 @@ export interface ServedHost {
 export async function serveHost(project: string, scenario: Scenario): Promise<ServedHost> {
   const model = await startScriptedModel({ scenario })
   const env = isolatedHostEnvironment({ home: sharedHome(), modelUrl: model.url })
-  const child: ChildProcess = spawn(opencodeBinary(), ["serve", "--hostname", "127.0.0.1", "--port", "0"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
-  let output = ""
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`opencode serve did not start:\n${output}`)), 60_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8")
-      const match = output.match(/listening on (http:\/\/\S+)/)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    }
-    child.stdout!.on("data", onData)
-    child.stderr!.on("data", onData)
-    child.on("exit", () => reject(new Error(`opencode serve exited:\n${output}`)))
+  const served = await startServedHost({ binary: opencodeBinary(), directory: project, env }).catch(async (error: unknown) => {
+    await model.close()
+    throw error
   })
   return {
-    client: createOpencodeClient({ baseUrl: url, directory: project }),
+    client: served.client,
     model,
-    output: () => output,
+    output: served.output,
     async stop() {
-      try {
-        process.kill(-child.pid!, "SIGKILL")
-      } catch {}
+      await served.stop()
       await model.close()
     },
   }

@@ -1,0 +1,169 @@
+// `opencode-orchestrator run "<mission>"` and `resume [<id>]`: a mission through `opencode serve`
+// and the SDK, followed from its journal (the engine's own record) until it ends. The exit code is
+// the outcome's (mission/mission-outcome.ts). Ctrl-C stops the mission the way Esc does in the
+// TUI: the commander's turn is aborted, the engine stops its workers and cleans their worktrees.
+import path from "node:path"
+import { existsSync } from "node:fs"
+import { readJournal } from "../store/journal.js"
+import { missionIds } from "../store/mission-files.js"
+import { foldEvents, type MissionState } from "../mission/mission-state.js"
+import type { JournalEntry } from "../mission/mission-event.js"
+import { missionsFolder } from "../mission/mission.js"
+import { missionOutcome, outcomeExitCodes, outcomeLine } from "../mission/mission-outcome.js"
+import { plainLine, progressBlock } from "./progress-view.js"
+import { startServedHost, type ServedHost } from "./served-host.js"
+
+export interface RunOptions {
+  directory: string
+  binary: string
+  /** A new mission's goal, or the mission to resume (`""`: the newest unfinished one). */
+  mission: { goal: string } | { resume: string }
+  json: boolean
+  tty: boolean
+  write(text: string): void
+  /** Where the closing lines go under `--json` (stdout then holds journal events only). */
+  writeError(text: string): void
+  /** How often the journal is read (ms). */
+  pollMs?: number
+}
+
+/** Exit code when the mission did not start, or the host failed: the same as the host's own. */
+export const notStartedExitCode = 1
+/** After a second Ctrl-C, which does not wait for the mission to stop. */
+export const interruptedExitCode = 130
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function readMission(directory: string, missionId: string): { state?: MissionState; entries: JournalEntry[] } {
+  const file = path.join(directory, missionsFolder, missionId, "journal.jsonl")
+  if (!existsSync(file)) return { entries: [] }
+  try {
+    const read = readJournal(file)
+    return { state: read.entries.length ? foldEvents(read.entries) : undefined, entries: read.entries }
+  } catch {
+    // Read while a line is being written: the next poll sees it whole.
+    return { entries: [] }
+  }
+}
+
+/** The mission a root session drives: a new folder (run), or the resumed one once it names the session. */
+function findMission(directory: string, sessionId: string, known: Set<string>, resumeId?: string): string | undefined {
+  const candidates = resumeId ? [resumeId] : missionIds(directory).filter((id) => !known.has(id) || resumeId === "")
+  for (const id of candidates) if (readMission(directory, id).state?.rootSessionId === sessionId) return id
+  return undefined
+}
+
+const hostError = (error: unknown): string => {
+  if (!error) return "unknown error"
+  const value = error as { name?: string; message?: string; data?: { message?: string } }
+  return value.data?.message ?? value.message ?? JSON.stringify(error)
+}
+
+/** Ended, and its workspace closed (worktrees removed or kept, the result landed): what the outcome is read from. */
+function isOver(state: MissionState): boolean {
+  return state.status !== "running" && (Boolean(state.closing) || state.status === "paused" || state.workspace?.mode !== "worktrees")
+}
+
+export async function runMissionCommand(options: RunOptions): Promise<number> {
+  const write = options.write
+  const known = new Set(missionIds(options.directory))
+  let host: ServedHost
+  try {
+    host = await startServedHost({ binary: options.binary, directory: options.directory })
+  } catch (error) {
+    write(`Could not start OpenCode: ${error instanceof Error ? error.message : String(error)}\n`)
+    return notStartedExitCode
+  }
+  const startedAt = Date.now()
+  let interrupts = 0
+  let sessionId: string | undefined
+  const onInterrupt = () => {
+    interrupts++
+    if (interrupts === 1 && sessionId) {
+      options.writeError("\nStopping the mission (Ctrl-C again to quit at once)…\n")
+      void host.client.session.abort({ path: { id: sessionId } }).catch(() => {})
+    }
+  }
+  process.on("SIGINT", onInterrupt)
+  try {
+    const agents = await host.client.app.agents()
+    if (!agents.data?.some((agent) => agent.name === "commander")) {
+      write("The orchestrator plugin is not loaded in this project's OpenCode: run `opencode-orchestrator install` (then `opencode-orchestrator doctor`).\n")
+      return notStartedExitCode
+    }
+    const goal = "goal" in options.mission ? options.mission.goal : undefined
+    const session = await host.client.session.create({ body: { title: goal ? `Mission: ${goal.slice(0, 60)}` : "Mission resume" } })
+    if (!session.data) {
+      write(`OpenCode refused a new session: ${hostError(session.error)}\n`)
+      return notStartedExitCode
+    }
+    sessionId = session.data.id
+    const resumeId = "resume" in options.mission ? options.mission.resume : undefined
+    // The turn lasts as long as the mission: it is followed from the journal meanwhile.
+    let turnError: string | undefined
+    let turnOver = false
+    const turn = host.client.session
+      .command({ path: { id: sessionId }, body: { command: goal !== undefined ? "task" : "resume-mission", arguments: goal ?? resumeId ?? "", agent: "commander" } })
+      .then((result) => {
+        const info = result.data?.info as { error?: unknown } | undefined
+        if (result.error || info?.error) turnError = hostError(result.error ?? info?.error)
+      })
+      .catch((error: unknown) => void (turnError = hostError(error)))
+      .finally(() => void (turnOver = true))
+
+    let missionId: string | undefined
+    let printed = 0
+    let drawn = 0
+    let state: MissionState | undefined
+    let entries: JournalEntry[] = []
+    const draw = () => {
+      if (options.json) {
+        for (const entry of entries.slice(printed)) write(`${JSON.stringify(entry)}\n`)
+      } else if (options.tty) {
+        const block = progressBlock(state, entries, Date.now() - startedAt, process.stdout.columns || 100)
+        write(`${drawn ? `\x1b[${drawn}F\x1b[J` : ""}${block.join("\n")}\n`)
+        drawn = block.length
+      } else {
+        for (const entry of entries.slice(printed)) {
+          const line = plainLine(entry, startedAt)
+          if (line) write(`${line}\n`)
+        }
+      }
+      printed = entries.length
+    }
+    // Bounded: the mission's own time limits end it; a host that went away ends this loop too.
+    let hostGone = false
+    void host.exited.then(() => void (hostGone = true))
+    while (interrupts < 2 && !hostGone) {
+      missionId ??= findMission(options.directory, sessionId, known, resumeId)
+      if (missionId) ({ state, entries } = readMission(options.directory, missionId))
+      if (missionId || options.tty) draw()
+      if (state && isOver(state)) break
+      if (turnOver && !missionId) {
+        // The turn ended before any mission named this session: it did not start.
+        missionId = findMission(options.directory, sessionId, known, resumeId)
+        if (!missionId) break
+      }
+      await sleep(options.pollMs ?? 250)
+    }
+    if (interrupts >= 2) return interruptedExitCode
+    if (!missionId || !state) {
+      write(`No mission started: ${turnError ?? (hostGone ? `OpenCode exited:\n${host.output().slice(-2000)}` : "the commander's turn ended without one")}\n`)
+      return notStartedExitCode
+    }
+    // The commander's last step is recorded after the mission ends: wait for its turn, briefly.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([turn, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))])
+    clearTimeout(timer)
+    const final = readMission(options.directory, missionId)
+    const ended = final.state ?? state
+    if (final.state) ({ state, entries } = final)
+    draw()
+    const outcome = missionOutcome(ended)
+    ;(options.json ? options.writeError : write)(`${outcomeLine(ended)}\nReport: ${path.join(options.directory, missionsFolder, missionId, "report.md")}\n`)
+    return outcome ? outcomeExitCodes[outcome] : notStartedExitCode
+  } finally {
+    process.off("SIGINT", onInterrupt)
+    await host.stop()
+  }
+}
