@@ -6,6 +6,7 @@ import { detectVerifyCommands } from "../project/project-scan.js"
 import { probeSandbox } from "../sandbox/sandbox-probe.js"
 import { hostCompatibility, testedHostVersion, type Level } from "./host-version.js"
 import { startServedHost } from "./served-host.js"
+import { schemaFile } from "./package-info.js"
 
 export interface Check {
   level: Level
@@ -58,7 +59,7 @@ function configChecks(directory: string): { config?: OrchestratorConfig; checks:
   return {
     config,
     checks: [
-      { level: "ok", title: "config", detail: "valid" },
+      { level: "ok", title: "config", detail: `valid (the schema of .opencode/orchestrator.json: ${schemaFile})` },
       verify.commands.length
         ? { level: "ok", title: "verify", detail: `${verify.from}: ${verify.commands.join(" && ")}` }
         : { level: "warn", title: "verify", detail: "no verify command found: nothing would be tested, so no task could be sealed on evidence", fix: 'set "verify": ["npm test"] in .opencode/orchestrator.json' },

@@ -9,7 +9,7 @@ import { missionIds } from "../store/mission-files.js"
 import { foldEvents, type MissionState } from "../mission/mission-state.js"
 import type { JournalEntry } from "../mission/mission-event.js"
 import { missionsFolder } from "../mission/mission.js"
-import { missionOutcome, outcomeExitCodes, outcomeLine } from "../mission/mission-outcome.js"
+import { missionOutcome, missionSettled, outcomeExitCodes, outcomeLine } from "../mission/mission-outcome.js"
 import { plainLine, progressBlock } from "./progress-view.js"
 import { startServedHost, type ServedHost } from "./served-host.js"
 
@@ -57,11 +57,6 @@ const hostError = (error: unknown): string => {
   if (!error) return "unknown error"
   const value = error as { name?: string; message?: string; data?: { message?: string } }
   return value.data?.message ?? value.message ?? JSON.stringify(error)
-}
-
-/** Ended, and its workspace closed (worktrees removed or kept, the result landed): what the outcome is read from. */
-function isOver(state: MissionState): boolean {
-  return state.status !== "running" && (Boolean(state.closing) || state.status === "paused" || state.workspace?.mode !== "worktrees")
 }
 
 export async function runMissionCommand(options: RunOptions): Promise<number> {
@@ -138,7 +133,7 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
       missionId ??= findMission(options.directory, sessionId, known, resumeId)
       if (missionId) ({ state, entries } = readMission(options.directory, missionId))
       if (missionId || options.tty) draw()
-      if (state && isOver(state)) break
+      if (state && missionSettled(state)) break
       if (turnOver && !missionId) {
         // The turn ended before any mission named this session: it did not start.
         missionId = findMission(options.directory, sessionId, known, resumeId)

@@ -29,16 +29,16 @@ function readView(journal: string): DashboardView | undefined {
   }
 }
 
-/** The mission's whole change: its base against the last merged commit (or what landed). */
-function missionDiff(journal: string): Promise<string> {
+/** The mission's whole change: its base against the last merged commit (or what landed), read in the user's repository (the mission's worktree is gone once it ends). */
+function missionDiff(journal: string, directory: string): Promise<string> {
   const read = readJournal(journal)
   const state = foldEvents(read.entries)
   const base = state.workspace?.base
   const merged = [...read.entries].reverse().find((entry) => entry.type === "merge-end" && entry.outcome === "merged" && entry.commit)
   const head = (merged && "commit" in merged ? merged.commit : undefined) ?? state.closing?.landedCommits?.at(-1)
-  if (!base || !head || !state.workspace) return Promise.resolve("No merged change yet.\n")
+  if (!base || !head) return Promise.resolve("No merged change yet.\n")
   return new Promise((resolve) =>
-    execFile("git", ["diff", "--stat", "--patch", base, head], { cwd: state.workspace!.directory, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => resolve(error ? `git diff failed: ${error.message}\n` : stdout || "No change.\n")),
+    execFile("git", ["diff", "--stat", "--patch", base, head], { cwd: directory, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => resolve(error ? `git diff failed: ${error.message}\n` : stdout || "No change.\n")),
   )
 }
 
@@ -69,7 +69,7 @@ export async function serveDashboard(options: { directory: string; missionId: st
       const report = path.join(folder, "report.md")
       return existsSync(report) ? send(response, 200, "text/plain", readFileSync(report, "utf8")) : send(response, 404, "text/plain", "No report yet: it is written when the mission ends.\n")
     }
-    if (url.pathname === "/diff") return void missionDiff(journal).then((diff) => send(response, 200, "text/plain", diff), (error: Error) => send(response, 500, "text/plain", error.message))
+    if (url.pathname === "/diff") return void missionDiff(journal, options.directory).then((diff) => send(response, 200, "text/plain", diff), (error: Error) => send(response, 500, "text/plain", error.message))
     if (url.pathname === "/events") {
       response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" })
       response.write(`retry: 1000\nevent: view\ndata: ${JSON.stringify(readView(journal) ?? null)}\n\n`)

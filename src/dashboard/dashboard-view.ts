@@ -5,7 +5,7 @@ import { findingLine } from "../mission/mission-event.js"
 import type { MissionState, TaskStatus } from "../mission/mission-state.js"
 import { eventLine } from "../mission/event-line.js"
 import { evidenceOutcome } from "../mission/review-policy.js"
-import { missionOutcome, outcomeLine } from "../mission/mission-outcome.js"
+import { missionOutcome, missionSettled, outcomeLine } from "../mission/mission-outcome.js"
 import { groupSpend, missionSpend, totalTokens, type Spend } from "../economy/spend.js"
 
 export type StepKind = "work" | "verify" | "review" | "merge" | "end"
@@ -42,6 +42,7 @@ export interface DashboardView {
   missionId: string
   goal: string
   status: MissionState["status"]
+  /** Set once the mission is settled (mission-outcome.ts). */
   outcome?: string
   outcomeLine?: string
   startedAt?: string
@@ -103,7 +104,8 @@ export function dashboardView(state: MissionState, entries: JournalEntry[]): Das
   }
   const byTask = groupSpend(state.spend, (entry) => entry.taskId)
   const byRole = groupSpend(state.spend, (entry) => entry.role)
-  const outcome = missionOutcome(state)
+  // Said once the workspace is closed: before that, "sealed" does not yet say where the result is.
+  const outcome = missionSettled(state) ? missionOutcome(state) : undefined
   return {
     missionId: state.missionId,
     goal: state.goal,

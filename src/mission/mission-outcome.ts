@@ -9,6 +9,14 @@ export type MissionOutcome = "landed" | "kept" | "failed" | "paused" | "stopped"
 /** Documented in the README. 1 stays the host's own: an error, or a mission that did not start. */
 export const outcomeExitCodes: Record<MissionOutcome, number> = { landed: 0, kept: 2, failed: 3, paused: 4, stopped: 5 }
 
+/**
+ * Ended and its workspace closed (the result landed, or worktrees were removed or kept): only then
+ * does the outcome say where the result is. A paused mission keeps its worktrees for the resume.
+ */
+export function missionSettled(state: MissionState): boolean {
+  return state.status !== "running" && (Boolean(state.closing) || state.status === "paused" || state.workspace?.mode !== "worktrees")
+}
+
 export function missionOutcome(state: MissionState): MissionOutcome | undefined {
   if (state.status === "running") return undefined
   if (state.status !== "sealed") return state.status
