@@ -16,7 +16,7 @@ const running: MissionEvent[] = [
   { type: "task-start", taskId: "A", attempt: 1, sessionId: "a" },
   usage("worker", "a", 1000, 0.01),
   { type: "verify-end", taskId: "A", attempt: 1, evidence: [passed] },
-  { type: "review-end", taskId: "A", attempt: 1, sessionId: "r", modelVerdict: "reject", verdict: "reject", overruled: false, findings: [{ severity: "major", message: "no empty case", file: "src/sum.js" }] },
+  { type: "review-end", taskId: "A", attempt: 1, sessionId: "r", modelVerdict: "reject", verdict: "reject", overruled: false, findings: [{ message: "no empty case", file: "src/sum.js" }] },
   usage("reviewer", "r", 400, 0.004),
 ]
 
