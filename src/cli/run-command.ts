@@ -130,7 +130,15 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     let hostGone = false
     void host.exited.then(() => void (hostGone = true))
     while (interrupts < 2 && !hostGone) {
-      missionId ??= findMission(options.directory, sessionId, known, resumeId)
+      if (!missionId) {
+        missionId = findMission(options.directory, sessionId, known, resumeId)
+        // A resumed mission's history was shown by the run that made it: this one shows from its resume on.
+        if (missionId && resumeId !== undefined) {
+          const history = readMission(options.directory, missionId).entries
+          printed = history.map((entry) => entry.type === "mission-resume" && entry.rootSessionId === sessionId).lastIndexOf(true)
+          printed = Math.max(0, printed)
+        }
+      }
       if (missionId) ({ state, entries } = readMission(options.directory, missionId))
       if (missionId || options.tty) draw()
       if (state && missionSettled(state)) break

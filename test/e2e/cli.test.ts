@@ -12,7 +12,9 @@ import { startScriptedModel } from "../../src/scripted-model/server.js"
 import type { Scenario } from "../../src/scripted-model/scenario.js"
 import { isolatedHostEnvironment, opencodeBinary } from "../../src/testing/host-environment.js"
 import { outcomeExitCodes } from "../../src/mission/mission-outcome.js"
-import { eventsOf, sampleProject } from "./e2e-fixture.js"
+import { eventsOf, explain, sampleProject, sharedHome } from "./e2e-fixture.js"
+import { runHost } from "../../src/testing/run-host.js"
+import { missionFolders, missionJournal } from "../../src/testing/sample-project.js"
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 const packageName = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { name: string }).name
@@ -96,7 +98,7 @@ test("install, doctor, run to LANDED, list, show and uninstall, from the install
     for (const line of [/^ok\s+OpenCode: OpenCode 1\./m, /^ok\s+plugin: loaded/m, /^ok\s+worktrees:/m, /^ok\s+verify: detected: npm test/m, /^ok\s+model: worker: scripted\/model/m]) assert.match(doctor.stdout, line)
 
     const run = await runCli(["run", goal], project, env)
-    assert.equal(run.code, outcomeExitCodes.landed, run.stdout + run.stderr)
+    assert.equal(run.code, outcomeExitCodes.landed, `exit ${run.code}\n${run.stdout}${run.stderr}`)
     // Not a terminal: one plain line per event, then the outcome and the report's place.
     assert.match(run.stdout, /\] plan accepted: A, B, C \(after A, B\)/)
     assert.match(run.stdout, /\] task C: approved/)
@@ -166,7 +168,7 @@ test("Ctrl-C stops the mission: the worker is aborted, its worktree removed, exi
     assert.ok(model.requests.some((request) => request.agent === "worker"), `no worker request:\n${stdout}\n${stderr}`)
     child.kill("SIGINT")
     const code = await exited
-    assert.equal(code, outcomeExitCodes.stopped, stdout + stderr)
+    assert.equal(code, outcomeExitCodes.stopped, `exit ${code}\n${stdout}${stderr}`)
     const events = stdout.trim().split("\n").map((line) => {
       try {
         return JSON.parse(line) as { type: string; status?: string }
@@ -181,6 +183,30 @@ test("Ctrl-C stops the mission: the worker is aborted, its worktree removed, exi
     const git = (...args: string[]) => execFileSync("git", args, { cwd: project, encoding: "utf8" }).trim()
     assert.equal(git("worktree", "list").split("\n").length, 1)
     assert.equal(model.requests.filter((request) => request.agent === "reviewer").length, 0)
+  } finally {
+    await model.close()
+  }
+})
+
+test("resume goes on with a mission whose host was killed, and exits by its outcome", async () => {
+  const project = sampleProject()
+  const approved = () => {
+    const folder = missionFolders(project)[0]
+    return folder ? missionJournal(folder).filter((entry) => entry.type === "task-approve").length : 0
+  }
+  const crashed = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario(), args: ["--command", "task", ...goal.split(" ")], killWhen: () => approved() >= 1 })
+  assert.equal(crashed.exitCode, null, explain(crashed))
+  const model = await startScriptedModel({ scenario: sumStatsScenario() })
+  try {
+    const env = userEnvironment(model.url)
+    assert.equal((await runCli(["install"], project, env)).code, 0)
+    const listed = await runCli(["list"], project, env)
+    assert.match(listed.stdout, /running\s+1\/3/)
+    const resumed = await runCli(["resume"], project, env)
+    assert.equal(resumed.code, outcomeExitCodes.landed, `exit ${resumed.code}\n${resumed.stdout}${resumed.stderr}`)
+    assert.match(resumed.stdout, /\] mission resumed/)
+    assert.match(resumed.stdout, /SEALED and LANDED/)
+    assert.equal(eventsOf(project, "mission-resume").length, 1)
   } finally {
     await model.close()
   }
