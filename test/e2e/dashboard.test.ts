@@ -16,11 +16,21 @@ import { waitFor } from "./serve-fixture.js"
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 const cli = path.join(repo, "dist", "cli", "main.js")
-/** Kept after the run: CI uploads it, a person can look at it. */
+/** Kept after the run (test-artifacts/ is gitignored): the page as the test last saw it. */
 const artifacts = path.join(repo, "test-artifacts")
 
 function start(args: string[], cwd: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+  let output = ""
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)))
+  return { child, exited, output: () => output }
+}
+
+function startOnTerminal(args: string[], cwd: string, env: Record<string, string>) {
+  const line = [process.execPath, cli, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ")
+  const child = spawn("script", ["-qfec", line, "/dev/null"], { cwd, env: { ...env, TERM: "xterm", COLUMNS: "120" }, stdio: ["pipe", "pipe", "pipe"] })
   let output = ""
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
@@ -49,7 +59,8 @@ test("the dashboard shows a running mission's graph, updates as tasks end, and s
   const home = mkdtempSync(path.join(os.tmpdir(), "orchestrator-dashboard-"))
   const env = { ...isolatedHostEnvironment({ home, modelUrl: model.url }), OPENCODE_BIN: opencodeBinary() }
   const project = sampleProject()
-  const run = start(["run", goal], project, env)
+  // On a terminal (a pseudo-terminal from util-linux's `script`): the live block, redrawn in place.
+  const run = startOnTerminal(["run", goal], project, env)
   const browser = await launchBrowser()
   let dashboard: ReturnType<typeof start> | undefined
   try {
@@ -102,6 +113,12 @@ test("the dashboard shows a running mission's graph, updates as tasks end, and s
     mkdirSync(artifacts, { recursive: true })
     writeFileSync(path.join(artifacts, "dashboard.png"), await page.screenshot())
     assert.equal(await run.exited, 0, run.output())
+    const shown = run.output()
+    assert.match(shown, /\x1b\[\d+F\x1b\[J/, "the block is redrawn in place")
+    assert.match(shown, /tasks: (\d pending · )?\d working/)
+    assert.match(shown, /tasks: 3 approved/)
+    assert.match(shown, /Mission m-\S+ · running · \d+s · [\d.]+k tokens · \$/)
+    assert.match(shown, /SEALED and LANDED/)
   } finally {
     await browser.close()
     dashboard?.child.kill("SIGINT")
