@@ -106,6 +106,12 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
+    // A flag it does not know, or a value missing: said plainly, with where the usage is.
+    if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      err(`${(error as Error).message}\nSee: opencode-orchestrator --help\n`)
+      process.exitCode = 1
+      return
+    }
     err(`${error instanceof ConfigEditError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     process.exitCode = notStartedExitCode
   },

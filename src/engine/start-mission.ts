@@ -45,6 +45,8 @@ export interface StartRequest {
    * outcome line and exits with the turn.
    */
   announceEnd?: boolean
+  /** Each milestone as a line, as it happens: `opencode run` prints nothing else until the end. */
+  onProgress?: (line: string) => void
 }
 
 export interface StartedMission {
@@ -122,10 +124,14 @@ export function missionSandbox(config: OrchestratorConfig, missionId: string): C
 }
 
 /** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
-export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd">, lock: MissionLock): StartedMission {
+export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd" | "onProgress">, lock: MissionLock): StartedMission {
   request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
   mission.onChange((state, event) => {
+    if (request.onProgress) {
+      const line = eventLine(event)
+      if (line) request.onProgress(line)
+    }
     const variant = milestoneToasts[event.type]
     const line = variant && eventLine(event)
     // With the spend so far, once there is any: the TUI has no other live view of it.

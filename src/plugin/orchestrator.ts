@@ -58,6 +58,8 @@ export function createOrchestrator() {
   const launchers = new Map<string, string>()
   // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
   const announceEnd = !isHeadlessRun()
+  // `opencode run` shows a tool's title only when the call ends: milestones go to stderr meanwhile.
+  const onProgress = isHeadlessRun() ? (line: string) => void process.stderr.write(`orchestrator: ${line}\n`) : undefined
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
 
   async function instance(input: PluginInput): Promise<Hooks> {
@@ -65,13 +67,13 @@ export function createOrchestrator() {
     // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd })
+      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd, onProgress })
       finished.set(started.mission.id, started.finished)
       return started
     }
     const resume = async (rootSessionId: string, missionId: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd })
+      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd, onProgress })
       finished.set(started.mission.id, started.finished)
       return started
     }

@@ -72,4 +72,7 @@ test("picked as the agent without /task, the commander starts the mission itself
   assert.match(commanderFirst.lastUserText, /please add a sum function/)
   assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /\*\*SEALED\*\*/)
   assert.match(run.output, /run_mission Mission m-\S+ SEALED and LANDED: 1 commit\(s\) [0-9a-f]{12} in your checkout; files: src\/sum\.js, test\/sum\.test\.js\. Report: /)
+  // Headless, the milestones are printed as they happen, not only the last line.
+  const progress = run.output.split("\n").filter((line) => line.startsWith("orchestrator: "))
+  for (const line of ["orchestrator: plan accepted: A", "orchestrator: task A: approved", "orchestrator: master review (round 1): approve"]) assert.ok(progress.includes(line), `${line} in\n${progress.join("\n")}`)
 })
