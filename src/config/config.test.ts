@@ -27,6 +27,7 @@ test("empty config gives the documented defaults", () => {
       maxPlanAttempts: 3,
       maxPlanTasks: 30,
       verifyTimeoutSeconds: 300,
+      verifyConcurrency: "auto",
       roles: {},
       diagnostics: "auto",
       workerWeb: false,

@@ -66,6 +66,10 @@ export const OrchestratorConfig = z.strictObject({
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),
   maxPlanTasks: z.number().int().min(1).max(1000).default(30).describe("Tasks a plan may have."),
   verifyTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("Timeout of each verification command."),
+  verifyConcurrency: z
+    .union([z.literal("auto"), z.number().int().min(1).max(16)])
+    .default("auto")
+    .describe("Verification runs at once (each task's own, in its worktree). auto: as many as the machine's cores and free memory allow, when tasks have worktrees and the sandbox (else one at a time); a number: at most that many (in the shared tree, always one)."),
   diagnostics: z
     .enum(["auto", "off"])
     .default("auto")

@@ -3,7 +3,9 @@ import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
+import pLimit, { type LimitFunction } from "p-limit"
 import { oneAtATime, type OneAtATime } from "../concurrency/one-at-a-time.js"
+import { machineVerifySlots, missionVerifySlots } from "../verify/verify-slots.js"
 import { setTimeout as sleep } from "node:timers/promises"
 import { retryDelayMs, shouldPause } from "../mission/provider-backoff.js"
 import { runVerification } from "../verify/verify-run.js"
@@ -33,8 +35,18 @@ export interface Engine {
   diagnostics: TaskDiagnostics
 }
 
-export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry): Engine {
-  const verifications = oneAtATime()
+/**
+ * Verification runs of every mission in the process, limited by the machine (verify/verify-slots.ts);
+ * each mission limits its own within that.
+ */
+export function machineVerifyLimit(): LimitFunction {
+  return pLimit(machineVerifySlots())
+}
+
+export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry, machine: LimitFunction = machineVerifyLimit()): Engine {
+  const isolation = { worktrees: mission.state.workspace?.mode === "worktrees", sandboxed: mission.state.sandbox?.kind === "bwrap" }
+  const own = pLimit(missionVerifySlots(mission.config.verifyConcurrency, isolation, machine.concurrency))
+  const verifications: OneAtATime = (work) => own(() => machine(work))
   const live = new Map<string, string>()
   mission.stopController.signal.addEventListener("abort", () => {
     for (const [sessionId, directory] of live) void host.abort(sessionId, directory)
@@ -48,9 +60,9 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     providerFailures: 0,
     mergeTrain: oneAtATime(),
     tokens: tokenCounter(),
-    // The compiler runs in the same queue as the tests: both are heavy.
+    // The compiler runs within the same limits as the tests: both are heavy.
     diagnostics: taskDiagnostics(mission, verifications),
-    // One verification at a time: parallel test runs would disturb each other (shared ports, caches).
+    // In parallel only where runs cannot disturb each other (own worktree, own network namespace).
     // What the commands printed is scanned for secrets before any of it is recorded.
     verify: (directory) =>
       verifications(async () => {

@@ -8,6 +8,7 @@ import type { MissionState } from "../mission/mission-state.js"
 import { detectVerifyCommands } from "../project/project-scan.js"
 import { openWorkspace } from "../workspace/open-workspace.js"
 import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
+import type { LimitFunction } from "p-limit"
 import { createEngine } from "./engine.js"
 import { outcomeLine } from "../mission/mission-outcome.js"
 import { isolationWarning } from "../mission/todo-render.js"
@@ -47,6 +48,8 @@ export interface StartRequest {
   announceEnd?: boolean
   /** Each milestone as a line, as it happens: `opencode run` prints nothing else until the end. */
   onProgress?: (line: string) => void
+  /** The process's verification limit, shared by its missions (engine.ts); unset: the mission's own. */
+  machineVerify?: LimitFunction
 }
 
 export interface StartedMission {
@@ -124,7 +127,7 @@ export function missionSandbox(config: OrchestratorConfig, missionId: string): C
 }
 
 /** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
-export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd" | "onProgress">, lock: MissionLock): StartedMission {
+export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd" | "onProgress" | "machineVerify">, lock: MissionLock): StartedMission {
   request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
   mission.onChange((state, event) => {
@@ -138,7 +141,7 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
     if (variant && line) request.host.toast(`${line}${spentSoFar(state)}`, variant)
   })
   if (mission.state.sandbox?.kind === "none") request.host.toast(`No OS sandbox: ${mission.state.sandbox.reason}. Workers' commands are checked by the command guard only.`, "warning")
-  const engine = createEngine(mission, request.host, request.registry)
+  const engine = createEngine(mission, request.host, request.registry, request.machineVerify)
   mission.holdJournal(lock)
   const finished = runMission(engine)
     .finally(() => {

@@ -193,3 +193,38 @@ test("a project in a subfolder of its repository gets worktrees of the whole rep
   assert.deepEqual(leftovers(top), { worktrees: 1, branches: "main" })
   assert.equal(git(top, "status", "--porcelain"), "")
 })
+
+// Each task's run leaves a mark in its own worktree and looks for its sibling's: a barrier that
+// two runs pass only when they are running at the same time (10 s of slack under load).
+const barrier = `case "$PWD" in */tasks/*) touch .verify-mark; i=0; while [ "$(ls ../*/.verify-mark 2>/dev/null | wc -l)" -lt 2 ]; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done;; esac`
+// Each run prints when it started and ended: the evidence keeps it.
+const interval = `node -e 'console.log("start", Date.now())'; sleep 0.3; node -e 'console.log("end", Date.now())'`
+
+test("tasks' verifications run at once in their worktrees under the sandbox, within the configured limit", async (t) => {
+  const root = repository({ verify: [barrier], concurrency: 2, verifyConcurrency: 2 })
+  const { state } = await run(root, [task("A", ["a.txt"]), task("B", ["b.txt"])], async (request) => {
+    const [, id] = taskOf(request)
+    writeFileSync(path.join(request.directory, `${id!.toLowerCase()}.txt`), `${id}\n`)
+  })
+  if (state.sandbox?.kind !== "bwrap") return t.skip("no bubblewrap here")
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.deepEqual(state.tasks.map((item) => item.evidence[0]?.exitCode), [0, 0], "both passed the barrier: they ran together")
+})
+
+test("with one verification at a time, no two runs overlap", async () => {
+  const root = repository({ verify: [interval], concurrency: 2, verifyConcurrency: 1 })
+  const { state } = await run(root, [task("A", ["a.txt"]), task("B", ["b.txt"])], async (request) => {
+    const [, id] = taskOf(request)
+    writeFileSync(path.join(request.directory, `${id!.toLowerCase()}.txt`), `${id}\n`)
+  })
+  assert.equal(state.status, "sealed", state.endReason)
+  // Every run of the mission: the tasks' and the mission branch's after each merge.
+  const runs = [...state.tasks.flatMap((item) => item.evidence), ...state.missionEvidence]
+  const intervals = runs.map((item) => {
+    const [, start, end] = /start (\d+)\s+end (\d+)/.exec(item.outputHead) ?? []
+    return [Number(start), Number(end)] as [number, number]
+  })
+  assert.ok(intervals.length >= 2 && intervals.every(([start, end]) => start > 0 && end >= start), JSON.stringify(runs))
+  intervals.sort((a, b) => a[0] - b[0])
+  for (let index = 1; index < intervals.length; index++) assert.ok(intervals[index - 1]![1] <= intervals[index]![0], `${JSON.stringify(intervals)} overlap`)
+})

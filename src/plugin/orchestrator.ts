@@ -4,6 +4,7 @@ import { resumeMission } from "../engine/resume-mission.js"
 import { unfinishedMissions } from "../store/mission-files.js"
 import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
+import { machineVerifyLimit } from "../engine/engine.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
 import { refuseToolCall, writtenFiles } from "../guard/tool-guard.js"
@@ -58,6 +59,8 @@ export function createOrchestrator() {
   const launchers = new Map<string, string>()
   // `opencode run`: the host process exits when the turn ends, with `process.exitCode` unless the turn failed.
   const announceEnd = !isHeadlessRun()
+  // Every mission of this process verifies within what the machine allows.
+  const machineVerify = machineVerifyLimit()
   // `opencode run` shows a tool's title only when the call ends: milestones go to stderr meanwhile.
   const onProgress = isHeadlessRun() ? (line: string) => void process.stderr.write(`orchestrator: ${line}\n`) : undefined
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
@@ -67,13 +70,13 @@ export function createOrchestrator() {
     // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd, onProgress })
+      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd, onProgress, machineVerify })
       finished.set(started.mission.id, started.finished)
       return started
     }
     const resume = async (rootSessionId: string, missionId: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd, onProgress })
+      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd, onProgress, machineVerify })
       finished.set(started.mission.id, started.finished)
       return started
     }
