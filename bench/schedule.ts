@@ -1,0 +1,110 @@
+// npm run bench:schedule [short|long] [tasks]: does parallelism pay off? A layered plan (four
+// layers, each task after one task of the layer before, disjoint files, verify `true`) on the real
+// host with the scripted model, whose only latency is each worker's first reply: 1–3 s (short,
+// seeded) or about 15 s (long, as with real models). It runs at k=4 and k=8, with worktrees on and
+// off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
+// counting only the scripted model's time; the per-task overhead (task start to its merge, less
+// its model time); k=8 against k=4; and worktrees on against off.
+import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { approveMission, approveReview, call, say } from "../src/demo/sum-stats-scenario.js"
+import type { PlannedTask } from "../src/mission/mission-event.js"
+import type { Scenario, ScriptedRule } from "../src/scripted-model/scenario.js"
+import { seedOpencodeFolder } from "../src/testing/host-environment.js"
+import { runHost } from "../src/testing/run-host.js"
+import { createSampleProject, missionFolders, missionJournal } from "../src/testing/sample-project.js"
+
+const profile = process.argv[2] === "long" ? "long" : "short"
+const taskCount = Number(process.argv[3] ?? 30)
+const layers = 4
+const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-schedule-"))
+const home = path.join(scratch, "home")
+
+/** A seeded generator (mulberry32): the same latencies in every run of the benchmark. */
+function seeded(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const random = seeded(13)
+const ids = Array.from({ length: taskCount }, (_, index) => `T${index + 1}`)
+const layerOf = (index: number) => Math.floor((index * layers) / taskCount)
+const plan: PlannedTask[] = ids.map((id, index) => {
+  const layer = layerOf(index)
+  const before = ids.filter((_, other) => layerOf(other) === layer - 1)
+  return { id, title: `Module ${id}`, description: `Add src/${id.toLowerCase()}.js exporting ${id.toLowerCase()}().`, acceptance: [`src/${id.toLowerCase()}.js exists`], files: [`src/${id.toLowerCase()}.js`], dependsOn: before.length ? [before[index % before.length]!] : [] }
+})
+const latencyMs = new Map(ids.map((id) => [id, profile === "long" ? Math.round(14_000 + random() * 2000) : Math.round(1000 + random() * 2000)]))
+
+function scenario(): Scenario {
+  const workers: ScriptedRule[] = ids.map((id) => ({
+    agent: "worker",
+    task: id,
+    replies: [
+      { tools: [{ name: "write", args: { filePath: `src/${id.toLowerCase()}.js`, content: `export function ${id.toLowerCase()}() {\n  return "${id}"\n}\n` } }], delayMs: latencyMs.get(id)! },
+      call("submit_work", { summary: `Added src/${id.toLowerCase()}.js.` }),
+      say("Submitted."),
+    ],
+  }))
+  return {
+    rules: [{ agent: "commander", replies: [call("run_mission", { goal: "add the modules" }), say("Done.")] }, { agent: "planner", replies: [call("submit_plan", { tasks: plan }), say("Plan submitted.")] }, ...workers, approveReview, approveMission],
+    fallback: { text: "Done." },
+  }
+}
+
+/** Ideal makespan at k: the longest chain of latencies, or all of them spread over k slots. */
+function ideal(k: number): number {
+  const finish = new Map<string, number>()
+  for (const task of plan) finish.set(task.id, latencyMs.get(task.id)! + Math.max(0, ...task.dependsOn.map((dep) => finish.get(dep)!)))
+  const total = [...latencyMs.values()].reduce((sum, value) => sum + value, 0)
+  return Math.max(Math.max(...finish.values()), total / k)
+}
+
+function template(): string {
+  const project = createSampleProject(path.join(scratch, "template"))
+  seedOpencodeFolder(project)
+  appendFileSync(path.join(project, ".git", "info", "exclude"), ".opencode/\n")
+  return project
+}
+
+interface Result {
+  makespanMs: number
+  overheadMs: number
+}
+
+async function mission(source: string, k: number, worktrees: boolean): Promise<Result> {
+  const project = path.join(scratch, `k${k}-${worktrees ? "worktrees" : "shared"}`)
+  cpSync(source, project, { recursive: true, verbatimSymlinks: true })
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"], concurrency: k, maxPlanTasks: Math.max(30, taskCount), worktrees: { enabled: worktrees } }))
+  const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000 })
+  const journal = missionJournal(missionFolders(project)[0]!)
+  const end = journal.find((entry) => entry.type === "mission-end")
+  if (run.exitCode !== 0 || !end || end.status !== "sealed") throw new Error(`mission did not seal (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
+  const at = (entry: { at: string }) => Date.parse(entry.at)
+  const planned = journal.find((entry) => entry.type === "plan-accept")!
+  const approvals = journal.filter((entry) => entry.type === "task-approve")
+  const overheads = ids.map((id) => {
+    const start = journal.find((entry) => entry.type === "task-start" && entry.taskId === id)!
+    const merged = journal.find((entry) => entry.type === "merge-end" && entry.taskId === id && entry.outcome === "merged") ?? journal.find((entry) => entry.type === "task-approve" && entry.taskId === id)!
+    return at(merged) - at(start) - latencyMs.get(id)!
+  })
+  return { makespanMs: Math.max(...approvals.map(at)) - at(planned), overheadMs: overheads.reduce((sum, value) => sum + value, 0) / overheads.length }
+}
+
+const source = template()
+await mission(source, 4, true).catch(() => undefined) // warm-up: a fresh HOME's first host start is slower
+const rows: Array<{ k: number; worktrees: boolean; result: Result }> = []
+for (const worktrees of [true, false]) for (const k of [4, 8]) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker) · verify true`)
+console.log("| k | worktrees | makespan | ideal | makespan / ideal | per-task overhead |")
+console.log("| --- | --- | --- | --- | --- | --- |")
+for (const row of rows) console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(row.result.makespanMs)} | ${seconds(ideal(row.k))} | ${(row.result.makespanMs / ideal(row.k)).toFixed(2)} | ${seconds(row.result.overheadMs)} |`)
+const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)!.result.makespanMs
+console.log(`k=8 against k=4 (worktrees on): ${(find(4, true) / find(8, true)).toFixed(2)}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)
+console.log(`worktrees on against off: k=4 ${(find(4, true) / find(4, false)).toFixed(2)}×, k=8 ${(find(8, true) / find(8, false)).toFixed(2)}× the makespan`)
