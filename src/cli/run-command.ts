@@ -80,6 +80,11 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     }
   }
   process.on("SIGINT", onInterrupt)
+  // Killed (SIGTERM, a closed terminal): the server is in a process group of its own, so that
+  // Ctrl-C reaches only us; it goes with us. The mission stays resumable, as after a crash.
+  const onTerminate = (signal: NodeJS.Signals) => void host.stop().finally(() => process.exit(signal === "SIGHUP" ? 129 : 143))
+  process.once("SIGTERM", onTerminate)
+  process.once("SIGHUP", onTerminate)
   try {
     const agents = await host.client.app.agents()
     if (!agents.data?.some((agent) => agent.name === "commander")) {
@@ -167,6 +172,8 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     return outcome ? outcomeExitCodes[outcome] : notStartedExitCode
   } finally {
     process.off("SIGINT", onInterrupt)
+    process.off("SIGTERM", onTerminate)
+    process.off("SIGHUP", onTerminate)
     await host.stop()
   }
 }

@@ -3,7 +3,7 @@
 import { test, before } from "node:test"
 import assert from "node:assert/strict"
 import { execFileSync, spawn, spawnSync } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -207,6 +207,41 @@ test("resume goes on with a mission whose host was killed, and exits by its outc
     assert.match(resumed.stdout, /\] mission resumed/)
     assert.match(resumed.stdout, /SEALED and LANDED/)
     assert.equal(eventsOf(project, "mission-resume").length, 1)
+  } finally {
+    await model.close()
+  }
+})
+
+/** Processes whose working directory is `folder` (their cwd, from /proc). */
+function processesIn(folder: string): number[] {
+  return readdirSync("/proc").flatMap((name) => {
+    if (!/^\d+$/.test(name)) return []
+    try {
+      return readlinkSync(`/proc/${name}/cwd`) === folder ? [Number(name)] : []
+    } catch {
+      return []
+    }
+  })
+}
+
+test("killed with SIGTERM, the CLI takes its opencode server with it, and the mission stays resumable", async () => {
+  const hangingWorker = { agent: "worker", replies: [{ tools: [{ name: "write", args: { filePath: "src/sum.js", content: sources.sum } }], delayMs: 120_000 }] }
+  const model = await startScriptedModel({ scenario: sumStatsScenario([hangingWorker]) })
+  try {
+    const env = userEnvironment(model.url)
+    const project = sampleProject()
+    assert.equal((await runCli(["install"], project, env)).code, 0)
+    const child = spawn(cli(), ["run", goal], { cwd: project, env, stdio: "ignore" })
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)))
+    const deadline = Date.now() + 120_000
+    while (!model.requests.some((request) => request.agent === "worker") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.ok(processesIn(project).length > 1, "the server runs in the project")
+    child.kill("SIGTERM")
+    assert.equal(await exited, 143)
+    const gone = Date.now() + 15_000
+    while (processesIn(project).length && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(processesIn(project), [], "nothing of the host is left running in the project")
+    assert.match((await runCli(["list"], project, env)).stdout, /running/)
   } finally {
     await model.close()
   }
