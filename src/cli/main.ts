@@ -25,7 +25,7 @@ Usage:
 
 Options: --opencode <path> (else $OPENCODE_BIN, else opencode on PATH), --dir <project> (else the current folder).
 Exit codes of run and resume: 0 sealed and landed, 2 sealed but kept on a branch, 3 failed, 4 paused,
-5 stopped, 1 not started (or the host failed), 130 interrupted twice.
+5 stopped, 1 not started (or the host failed), 130 interrupted twice, 143/129 killed (resumable).
 `
 
 const out = (text: string) => void process.stdout.write(text)
