@@ -5,15 +5,14 @@
 // off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
 // counting only the scripted model's time; the per-task overhead (task start to its merge, less
 // its model time); k=8 against k=4; and worktrees on against off.
-import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { approveMission, approveReview, call, say } from "../src/demo/sum-stats-scenario.js"
 import type { PlannedTask } from "../src/mission/mission-event.js"
 import type { Scenario, ScriptedRule } from "../src/scripted-model/scenario.js"
-import { seedOpencodeFolder } from "../src/testing/host-environment.js"
 import { runHost } from "../src/testing/run-host.js"
-import { createSampleProject, missionFolders, missionJournal } from "../src/testing/sample-project.js"
+import { createSampleProject, missionFolders, missionJournal, untrackedConfigFolder } from "../src/testing/sample-project.js"
 
 const profile = process.argv[2] === "long" ? "long" : "short"
 const taskCount = Number(process.argv[3] ?? 30)
@@ -65,12 +64,7 @@ function ideal(k: number): number {
   return Math.max(Math.max(...finish.values()), total / k)
 }
 
-function template(): string {
-  const project = createSampleProject(path.join(scratch, "template"))
-  seedOpencodeFolder(project)
-  appendFileSync(path.join(project, ".git", "info", "exclude"), ".opencode/\n")
-  return project
-}
+const template = () => untrackedConfigFolder(createSampleProject(path.join(scratch, "template")))
 
 interface Result {
   makespanMs: number

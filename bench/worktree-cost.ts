@@ -5,13 +5,12 @@
 // journal records (worktree creation, preparation, merge, post-merge verification).
 // Run: npm run bench:worktrees [runs]
 import { execFileSync } from "node:child_process"
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { goal, sumStatsScenario } from "../src/demo/sum-stats-scenario.js"
-import { seedOpencodeFolder } from "../src/testing/host-environment.js"
 import { runHost } from "../src/testing/run-host.js"
-import { createSampleProject, missionFolders, missionJournal } from "../src/testing/sample-project.js"
+import { createSampleProject, missionFolders, missionJournal, untrackedConfigFolder } from "../src/testing/sample-project.js"
 
 const runs = Number(process.argv[2] ?? 3)
 const files = 3000
@@ -34,10 +33,8 @@ function template(): string {
   writeFileSync(path.join(project, ".gitignore"), "node_modules/\n")
   execFileSync("git", ["add", "-A"], { cwd: project })
   execFileSync("git", ["-c", "user.email=b@b", "-c", "user.name=b", "commit", "-qm", "many files"], { cwd: project })
-  seedOpencodeFolder(project)
   // The mode switch stays out of git, so both modes start from the same clean checkout.
-  appendFileSync(path.join(project, ".git", "info", "exclude"), ".opencode/\n")
-  return project
+  return untrackedConfigFolder(project)
 }
 
 interface Sample {

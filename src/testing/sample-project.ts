@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process"
-import { cpSync, existsSync, readdirSync } from "node:fs"
+import { appendFileSync, cpSync, existsSync, readdirSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { readJournal } from "../store/journal.js"
 import type { JournalEntry } from "../mission/mission-event.js"
 import { missionsFolder } from "../mission/mission.js"
+import { seedOpencodeFolder } from "./host-environment.js"
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 
@@ -16,6 +17,16 @@ export function createSampleProject(directory: string): string {
   git("add", "-A")
   git("-c", "user.email=sample@example.invalid", "-c", "user.name=sample", "commit", "-qm", "sample project")
   return directory
+}
+
+/**
+ * Gives a project a seeded `.opencode/` (no npm install at the host's start) that git does not
+ * see: a config written there later leaves the checkout clean, so every run starts the same.
+ */
+export function untrackedConfigFolder(project: string): string {
+  seedOpencodeFolder(project)
+  appendFileSync(path.join(project, ".git", "info", "exclude"), ".opencode/\n")
+  return project
 }
 
 /** The mission folders the plugin made in a project. */
