@@ -44,9 +44,10 @@ function installTarball(work: string, tarball: string): string {
 }
 
 before(() => {
-  // What `npm publish` would ship.
+  // What `npm publish` would ship. The suite built dist/ already; `prepack` would build it again
+  // under the tests that are loading it.
   const work = mkdtempSync(path.join(os.tmpdir(), "orchestrator-pack-"))
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: repo, encoding: "utf8" }).trim().split("\n").at(-1)!
+  const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], { cwd: repo, encoding: "utf8" }).trim().split("\n").at(-1)!
   tools = installTarball(work, tarball)
 })
 
