@@ -4,9 +4,9 @@
 // TUI: the commander's turn is aborted, the engine stops its workers and cleans their worktrees.
 import path from "node:path"
 import { existsSync } from "node:fs"
-import { readJournal } from "../store/journal.js"
-import { missionIds } from "../store/mission-files.js"
-import { foldEvents, type MissionState } from "../mission/mission-state.js"
+import { missionIds, peekJournal } from "../store/mission-files.js"
+import { errorText } from "../host/opencode-host.js"
+import type { MissionState } from "../mission/mission-state.js"
 import type { JournalEntry } from "../mission/mission-event.js"
 import { missionsFolder } from "../mission/mission.js"
 import { missionOutcome, missionSettled, outcomeExitCodes, outcomeLine } from "../mission/mission-outcome.js"
@@ -34,29 +34,14 @@ export const interruptedExitCode = 130
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function readMission(directory: string, missionId: string): { state?: MissionState; entries: JournalEntry[] } {
-  const file = path.join(directory, missionsFolder, missionId, "journal.jsonl")
-  if (!existsSync(file)) return { entries: [] }
-  try {
-    const read = readJournal(file)
-    return { state: read.entries.length ? foldEvents(read.entries) : undefined, entries: read.entries }
-  } catch {
-    // Read while a line is being written: the next poll sees it whole.
-    return { entries: [] }
-  }
-}
+/** A poll of the journal: a line being written is seen whole at the next one. */
+const readMission = (directory: string, missionId: string): { state?: MissionState; entries: JournalEntry[] } => peekJournal(directory, missionId) ?? { entries: [] }
 
 /** The mission a root session drives: a new folder (run), or the resumed one once it names the session. */
 function findMission(directory: string, sessionId: string, known: Set<string>, resumeId?: string): string | undefined {
   const candidates = resumeId ? [resumeId] : missionIds(directory).filter((id) => !known.has(id) || resumeId === "")
   for (const id of candidates) if (readMission(directory, id).state?.rootSessionId === sessionId) return id
   return undefined
-}
-
-const hostError = (error: unknown): string => {
-  if (!error) return "unknown error"
-  const value = error as { name?: string; message?: string; data?: { message?: string } }
-  return value.data?.message ?? value.message ?? JSON.stringify(error)
 }
 
 export async function runMissionCommand(options: RunOptions): Promise<number> {
@@ -94,7 +79,7 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     const goal = "goal" in options.mission ? options.mission.goal : undefined
     const session = await host.client.session.create({ body: { title: goal ? `Mission: ${goal.slice(0, 60)}` : "Mission resume" } })
     if (!session.data) {
-      write(`OpenCode refused a new session: ${hostError(session.error)}\n`)
+      write(`OpenCode refused a new session: ${errorText(session.error)}\n`)
       return notStartedExitCode
     }
     sessionId = session.data.id
@@ -106,9 +91,9 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
       .command({ path: { id: sessionId }, body: { command: goal !== undefined ? "task" : "resume-mission", arguments: goal ?? resumeId ?? "", agent: "commander" } })
       .then((result) => {
         const info = result.data?.info as { error?: unknown } | undefined
-        if (result.error || info?.error) turnError = hostError(result.error ?? info?.error)
+        if (result.error || info?.error) turnError = errorText(result.error ?? info?.error)
       })
-      .catch((error: unknown) => void (turnError = hostError(error)))
+      .catch((error: unknown) => void (turnError = errorText(error)))
       .finally(() => void (turnOver = true))
 
     let missionId: string | undefined

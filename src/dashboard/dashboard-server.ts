@@ -8,8 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs"
 import http from "node:http"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { readJournal } from "../store/journal.js"
-import { foldEvents } from "../mission/mission-state.js"
+import { peekJournal } from "../store/mission-files.js"
 import { missionsFolder } from "../mission/mission.js"
 import { dashboardView, type DashboardView } from "./dashboard-view.js"
 
@@ -18,24 +17,17 @@ export interface Dashboard {
   close(): Promise<void>
 }
 
-const page = () => readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "dashboard-page.html"), "utf8")
+const readPage = () => readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "dashboard-page.html"), "utf8")
 
-function readView(journal: string): DashboardView | undefined {
-  try {
-    const read = readJournal(journal)
-    return read.entries.length ? dashboardView(foldEvents(read.entries), read.entries) : undefined
-  } catch {
-    return undefined
-  }
-}
+type Peeked = ReturnType<typeof peekJournal>
+
+const viewOf = (peeked: Peeked): DashboardView | undefined => (peeked ? dashboardView(peeked.state, peeked.entries) : undefined)
 
 /** The mission's whole change: its base against the last merged commit (or what landed), read in the user's repository (the mission's worktree is gone once it ends). */
-function missionDiff(journal: string, directory: string): Promise<string> {
-  const read = readJournal(journal)
-  const state = foldEvents(read.entries)
-  const base = state.workspace?.base
-  const merged = [...read.entries].reverse().find((entry) => entry.type === "merge-end" && entry.outcome === "merged" && entry.commit)
-  const head = (merged && "commit" in merged ? merged.commit : undefined) ?? state.closing?.landedCommits?.at(-1)
+function missionDiff(peeked: Peeked, directory: string): Promise<string> {
+  const base = peeked?.state.workspace?.base
+  const merged = [...(peeked?.entries ?? [])].reverse().find((entry) => entry.type === "merge-end" && entry.outcome === "merged" && entry.commit)
+  const head = (merged && "commit" in merged ? merged.commit : undefined) ?? peeked?.state.closing?.landedCommits?.at(-1)
   if (!base || !head) return Promise.resolve("No merged change yet.\n")
   return new Promise((resolve) =>
     execFile("git", ["diff", "--stat", "--patch", base, head], { cwd: directory, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => resolve(error ? `git diff failed: ${error.message}\n` : stdout || "No change.\n")),
@@ -46,6 +38,7 @@ export async function serveDashboard(options: { directory: string; missionId: st
   const folder = path.join(options.directory, missionsFolder, options.missionId)
   const journal = path.join(folder, "journal.jsonl")
   const token = randomBytes(18).toString("base64url")
+  const page = readPage()
   const clients = new Set<http.ServerResponse>()
   let port = 0
   let last = ""
@@ -63,16 +56,16 @@ export async function serveDashboard(options: { directory: string; missionId: st
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1")
     if (!authorized(request, url)) return send(response, 403, "text/plain", "Forbidden: open the URL the dashboard printed.\n")
-    if (url.pathname === "/") return send(response, 200, "text/html", page())
-    if (url.pathname === "/view") return send(response, 200, "application/json", JSON.stringify(readView(journal) ?? null))
+    if (url.pathname === "/") return send(response, 200, "text/html", page)
+    if (url.pathname === "/view") return send(response, 200, "application/json", JSON.stringify(viewOf(peekJournal(options.directory, options.missionId)) ?? null))
     if (url.pathname === "/report") {
       const report = path.join(folder, "report.md")
       return existsSync(report) ? send(response, 200, "text/plain", readFileSync(report, "utf8")) : send(response, 404, "text/plain", "No report yet: it is written when the mission ends.\n")
     }
-    if (url.pathname === "/diff") return void missionDiff(journal, options.directory).then((diff) => send(response, 200, "text/plain", diff), (error: Error) => send(response, 500, "text/plain", error.message))
+    if (url.pathname === "/diff") return void missionDiff(peekJournal(options.directory, options.missionId), options.directory).then((diff) => send(response, 200, "text/plain", diff), (error: Error) => send(response, 500, "text/plain", error.message))
     if (url.pathname === "/events") {
       response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" })
-      response.write(`retry: 1000\nevent: view\ndata: ${JSON.stringify(readView(journal) ?? null)}\n\n`)
+      response.write(`retry: 1000\nevent: view\ndata: ${JSON.stringify(viewOf(peekJournal(options.directory, options.missionId)) ?? null)}\n\n`)
       clients.add(response)
       request.on("close", () => clients.delete(response))
       return
@@ -89,7 +82,7 @@ export async function serveDashboard(options: { directory: string; missionId: st
     } catch {}
     if (now === size) return
     size = now
-    const current = JSON.stringify(readView(journal) ?? null)
+    const current = JSON.stringify(viewOf(peekJournal(options.directory, options.missionId)) ?? null)
     if (current === last) return
     last = current
     for (const client of clients) client.write(`event: view\ndata: ${current}\n\n`)

@@ -7,7 +7,8 @@ import { addSpend, noSpend } from "../economy/spend.js"
 
 type Client = PluginInput["client"]
 
-function errorText(error: unknown): string {
+/** A host error (an SDK result's `error`, a thrown value, a message's `error`) as one line. */
+export function errorText(error: unknown): string {
   if (!error) return "unknown error"
   if (typeof error === "string") return error
   const value = error as { name?: string; message?: string; data?: { message?: string } }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs"
 import path from "node:path"
 import { readJournal, repairJournalTail } from "./journal.js"
 import { foldEvents, type MissionState } from "../mission/mission-state.js"
+import type { JournalEntry } from "../mission/mission-event.js"
 import { missionsFolder } from "../mission/mission.js"
 
 export interface LoadedJournal {
@@ -37,16 +38,24 @@ export function missionIds(projectDirectory: string): string[] {
     .reverse()
 }
 
-/** A mission's state from its journal, without repairing anything; undefined when it cannot be read. */
-export function peekMission(projectDirectory: string, missionId: string): MissionState | undefined {
+/**
+ * A mission's journal and its state, read without repairing or locking anything (a running
+ * mission's files are its engine's); undefined when it cannot be read yet, or at all.
+ */
+export function peekJournal(projectDirectory: string, missionId: string): { state: MissionState; entries: JournalEntry[] } | undefined {
   try {
     const file = path.join(projectDirectory, missionsFolder, missionId, "journal.jsonl")
     if (!statSync(file).isFile()) return undefined
-    const read = readJournal(file)
-    return foldEvents(read.entries)
+    const { entries } = readJournal(file)
+    return { state: foldEvents(entries), entries }
   } catch {
     return undefined
   }
+}
+
+/** A mission's state from its journal, without repairing anything; undefined when it cannot be read. */
+export function peekMission(projectDirectory: string, missionId: string): MissionState | undefined {
+  return peekJournal(projectDirectory, missionId)?.state
 }
 
 /** Whether a resume has something to do: the mission runs or is paused, or its cleanup did not happen. */
