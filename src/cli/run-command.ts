@@ -25,6 +25,30 @@ export interface RunOptions {
   writeError(text: string): void
   /** How often the journal is read (ms). */
   pollMs?: number
+  /** The host's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv
+  /**
+   * `--clarify`: the goal goes to the commander as a message instead of `/task`, so it may ask a
+   * question before it starts the mission; each question is put to `answer` (at most
+   * `maxClarifications` times). No answer: the run ends, not started, with the question shown.
+   */
+  clarify?: boolean
+  answer?: (question: string) => Promise<string | undefined>
+  /** Aborted: the mission is stopped as by a first Ctrl-C (the eval suite's time bound). */
+  signal?: AbortSignal
+}
+
+/** Questions a `--clarify` run answers before it gives up on the mission starting. */
+export const maxClarifications = 3
+
+/** How a followed mission ended, for callers that measure it (the eval suite). */
+export interface FollowedMission {
+  exitCode: number
+  sessionId?: string
+  missionId?: string
+  state?: MissionState
+  /** Questions the commander asked and got answered before the mission started. */
+  clarifications: number
 }
 
 /** Exit code when the mission did not start, or the host failed: the same as the host's own. */
@@ -45,15 +69,31 @@ function findMission(directory: string, sessionId: string, known: Set<string>, r
 }
 
 export async function runMissionCommand(options: RunOptions): Promise<number> {
-  const write = options.write
-  const known = new Set(missionIds(options.directory))
   let host: ServedHost
   try {
-    host = await startServedHost({ binary: options.binary, directory: options.directory })
+    host = await startServedHost({ binary: options.binary, directory: options.directory, env: options.env })
   } catch (error) {
-    write(`Could not start OpenCode: ${error instanceof Error ? error.message : String(error)}\n`)
+    options.write(`Could not start OpenCode: ${error instanceof Error ? error.message : String(error)}\n`)
     return notStartedExitCode
   }
+  try {
+    return (await followMission(host, options)).exitCode
+  } finally {
+    await host.stop()
+  }
+}
+
+/** The commander's latest words: the question a `--clarify` run puts to its answerer. */
+async function lastCommanderText(host: ServedHost, sessionId: string): Promise<string> {
+  const messages = (await host.client.session.messages({ path: { id: sessionId } }).catch(() => undefined))?.data ?? []
+  const last = messages.filter((message) => message.info.role === "assistant").at(-1)
+  return (last?.parts ?? []).flatMap((part) => (part.type === "text" ? [part.text] : [])).join("\n").trim()
+}
+
+/** Starts (or resumes) a mission on a served host and follows it to its end; the host is left running. */
+export async function followMission(host: ServedHost, options: RunOptions): Promise<FollowedMission> {
+  const write = options.write
+  const known = new Set(missionIds(options.directory))
   const startedAt = Date.now()
   let interrupts = 0
   let sessionId: string | undefined
@@ -74,27 +114,35 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     const agents = await host.client.app.agents()
     if (!agents.data?.some((agent) => agent.name === "commander")) {
       write("The orchestrator plugin is not loaded in this project's OpenCode: run `opencode-orchestrator install` (then `opencode-orchestrator doctor`).\n")
-      return notStartedExitCode
+      return { exitCode: notStartedExitCode, clarifications: 0 }
     }
     const goal = "goal" in options.mission ? options.mission.goal : undefined
     const session = await host.client.session.create({ body: { title: goal ? `Mission: ${goal.slice(0, 60)}` : "Mission resume" } })
     if (!session.data) {
       write(`OpenCode refused a new session: ${errorText(session.error)}\n`)
-      return notStartedExitCode
+      return { exitCode: notStartedExitCode, clarifications: 0 }
     }
     sessionId = session.data.id
     const resumeId = "resume" in options.mission ? options.mission.resume : undefined
     // The turn lasts as long as the mission: it is followed from the journal meanwhile.
     let turnError: string | undefined
     let turnOver = false
-    const turn = host.client.session
-      .command({ path: { id: sessionId }, body: { command: goal !== undefined ? "task" : "resume-mission", arguments: goal ?? resumeId ?? "", agent: "commander" } })
-      .then((result) => {
-        const info = result.data?.info as { error?: unknown } | undefined
-        if (result.error || info?.error) turnError = errorText(result.error ?? info?.error)
-      })
-      .catch((error: unknown) => void (turnError = errorText(error)))
-      .finally(() => void (turnOver = true))
+    const id = sessionId
+    const follow = (request: Promise<{ data?: { info?: unknown }; error?: unknown }>) =>
+      request
+        .then((result) => {
+          const info = result.data?.info as { error?: unknown } | undefined
+          if (result.error || info?.error) turnError = errorText(result.error ?? info?.error)
+        })
+        .catch((error: unknown) => void (turnError = errorText(error)))
+        .finally(() => void (turnOver = true))
+    const say = (text: string) => follow(host.client.session.prompt({ path: { id }, body: { agent: "commander", parts: [{ type: "text", text }] } }))
+    let turn =
+      goal !== undefined && options.clarify
+        ? say(goal)
+        : follow(host.client.session.command({ path: { id }, body: { command: goal !== undefined ? "task" : "resume-mission", arguments: goal ?? resumeId ?? "", agent: "commander" } }))
+    let clarifications = 0
+    let question: string | undefined
 
     let missionId: string | undefined
     let printed = 0
@@ -119,7 +167,12 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
     // Bounded: the mission's own time limits end it; a host that went away ends this loop too.
     let hostGone = false
     void host.exited.then(() => void (hostGone = true))
+    let stopSent = false
     while (interrupts < 2 && !hostGone) {
+      if (options.signal?.aborted && !stopSent) {
+        stopSent = true
+        void host.client.session.abort({ path: { id } }).catch(() => {})
+      }
       if (!missionId) {
         missionId = findMission(options.directory, sessionId, known, resumeId)
         // A resumed mission's history was shown by the run that made it: this one shows from its resume on.
@@ -133,32 +186,43 @@ export async function runMissionCommand(options: RunOptions): Promise<number> {
       if (missionId || options.tty) draw()
       if (state && missionSettled(state)) break
       if (turnOver && !missionId) {
-        // The turn ended before any mission named this session: it did not start.
+        // The turn ended before any mission named this session: it did not start, unless the
+        // commander asked a question (--clarify) that gets an answer.
         missionId = findMission(options.directory, sessionId, known, resumeId)
-        if (!missionId) break
+        if (missionId) continue
+        if (!options.clarify || turnError || clarifications >= maxClarifications) break
+        question = await lastCommanderText(host, id)
+        const answer = question ? await options.answer?.(question) : undefined
+        if (!answer) break
+        clarifications++
+        question = undefined
+        turnOver = false
+        turn = say(answer)
+        continue
       }
       await sleep(options.pollMs ?? 250)
     }
-    if (interrupts >= 2) return interruptedExitCode
+    const ended = (exitCode: number): FollowedMission => ({ exitCode, sessionId, missionId, state, clarifications })
+    if (interrupts >= 2) return ended(interruptedExitCode)
     if (!missionId || !state) {
-      write(`No mission started: ${turnError ?? (hostGone ? `OpenCode exited:\n${host.output().slice(-2000)}` : "the commander's turn ended without one")}\n`)
-      return notStartedExitCode
+      const why = question ? `the commander asked: ${question}\n(answer with --answer "…", or run it in a terminal)` : "the commander's turn ended without one"
+      write(`No mission started: ${turnError ?? (hostGone ? `OpenCode exited:\n${host.output().slice(-2000)}` : why)}\n`)
+      return ended(notStartedExitCode)
     }
     // The commander's last step is recorded after the mission ends: wait for its turn, briefly.
     let timer: NodeJS.Timeout | undefined
     await Promise.race([turn, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))])
     clearTimeout(timer)
     const final = readMission(options.directory, missionId)
-    const ended = final.state ?? state
+    const last: MissionState = final.state ?? state
     if (final.state) ({ state, entries } = final)
     draw()
-    const outcome = missionOutcome(ended)
-    ;(options.json ? options.writeError : write)(`${outcomeLine(ended)}\nReport: ${path.join(options.directory, missionsFolder, missionId, "report.md")}\n`)
-    return outcome ? outcomeExitCodes[outcome] : notStartedExitCode
+    const outcome = missionOutcome(last)
+    ;(options.json ? options.writeError : write)(`${outcomeLine(last)}\nReport: ${path.join(options.directory, missionsFolder, missionId, "report.md")}\n`)
+    return ended(outcome ? outcomeExitCodes[outcome] : notStartedExitCode)
   } finally {
     process.off("SIGINT", onInterrupt)
     process.off("SIGTERM", onTerminate)
     process.off("SIGHUP", onTerminate)
-    await host.stop()
   }
 }

@@ -175,7 +175,7 @@ function backoffSettings(engine: Engine) {
 async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<void> {
   const usage = await engine.host.usage(sessionId, directory)
   if (!usage) return
-  engine.mission.record({ type: "usage-update", sessionId, role, taskId, attempt, tokens: usage.tokens, cost: usage.cost })
+  engine.mission.record({ type: "usage-update", sessionId, role, taskId, attempt, tokens: usage.tokens, cost: usage.cost, requests: usage.requests })
   checkSpend(engine)
 }
 

@@ -33,7 +33,10 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
     if (outcome.submitted) return { ok: true }
     if (mission.state.planAttempts >= mission.config.maxPlanAttempts)
       return { ok: false, error: `no valid plan in ${mission.state.planAttempts} attempts: ${mission.state.planProblems.join("; ")}` }
-    if (outcome.failure !== "provider" || mission.stopped) return { ok: false, error: `no plan: ${outcome.reason}` }
+    if (outcome.failure !== "provider" || mission.stopped) {
+      const rejected = mission.state.planAttempts ? `; ${mission.state.planAttempts} plan(s) were rejected, the last for: ${mission.state.planProblems.join("; ")}` : ""
+      return { ok: false, error: `no plan: ${outcome.reason}${rejected}` }
+    }
     if (engine.pauseReason) return { ok: false, error: engine.pauseReason }
     if (retry > mission.config.faults.retriesPerTask) return { ok: false, error: `no plan: the model provider failed ${retry} times; last: ${outcome.reason}` }
     await waitBeforeRetry(engine)

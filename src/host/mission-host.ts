@@ -1,5 +1,5 @@
 import type { RoleName } from "../config/roles.js"
-import type { TokenUsage } from "../mission/mission-event.js"
+import type { SessionUsage } from "../economy/session-usage.js"
 
 /** `refused`: the prompt gate did not send it (a busy session or a duplicate); no model was asked. */
 export type HostResult<T> = { ok: true; value: T } | { ok: false; error: string; refused?: boolean }
@@ -22,7 +22,7 @@ export interface MissionHost {
   /** Blocks until the session's agent loop ends. */
   prompt(request: PromptRequest): Promise<HostResult<void>>
   abort(sessionId: string, directory: string): Promise<void>
-  usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined>
+  usage(sessionId: string, directory: string): Promise<SessionUsage | undefined>
   /** Shows a message to the user without a model call, once the session is idle. */
   post(sessionId: string, directory: string, text: string): Promise<HostResult<void>>
   /** The agents the host instance of `directory` has. */

@@ -1,9 +1,7 @@
 import type { PluginInput } from "@opencode-ai/plugin"
-import type { TokenUsage } from "../mission/mission-event.js"
 import type { HostResult, MissionHost, PromptRequest } from "./mission-host.js"
 import type { PromptGate } from "./prompt-gate.js"
-import { fromHostUsage, type HostMessageUsage } from "../economy/commander-spend.js"
-import { addSpend, noSpend } from "../economy/spend.js"
+import { sessionUsage, type SessionUsage } from "../economy/session-usage.js"
 
 type Client = PluginInput["client"]
 
@@ -81,15 +79,10 @@ export class OpencodeHost implements MissionHost {
     } catch {}
   }
 
-  async usage(sessionId: string, directory: string): Promise<{ tokens: TokenUsage; cost: number } | undefined> {
+  async usage(sessionId: string, directory: string): Promise<SessionUsage | undefined> {
     try {
       const result = await this.client.session.messages({ path: { id: sessionId }, query: { directory } })
-      let total = noSpend()
-      for (const message of result.data ?? []) {
-        const info = message.info as { role: string; tokens?: HostMessageUsage; cost?: number }
-        if (info.role === "assistant" && info.tokens) total = addSpend(total, { tokens: fromHostUsage(info.tokens), cost: info.cost ?? 0 })
-      }
-      return total
+      return sessionUsage(result.data ?? [])
     } catch {
       return undefined
     }

@@ -124,7 +124,7 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
    * A child session's running totals, read after each of its conversations (`attempt`: which one);
    * or, with `messageId`, one step of the commander in the root session (whose earlier turns are the user's).
    */
-  event("usage-update", { sessionId: text, messageId: text.optional(), role: z.enum(roleNames), taskId: text.optional(), attempt: count.optional(), tokens: TokenUsageSchema, cost: z.number() }),
+  event("usage-update", { sessionId: text, messageId: text.optional(), role: z.enum(roleNames), taskId: text.optional(), attempt: count.optional(), tokens: TokenUsageSchema, cost: z.number(), requests: count.optional() }),
   /** A spend cap is 80% spent (said once per cap and task). */
   event("budget-warn", { cap: z.enum(["missionTokens", "missionDollars", "taskTokens", "taskDollars"]), taskId: text.optional(), spent: z.number(), limit: z.number() }),
   /**

@@ -49,6 +49,8 @@ export interface SessionUsage {
   taskId?: string
   tokens: TokenUsage
   cost: number
+  /** Model requests so far (journals before it was recorded: none). */
+  requests?: number
 }
 
 export interface MissionState {
@@ -223,7 +225,7 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
       const added = spendSince({ tokens: event.tokens, cost: event.cost }, before ?? noSpend())
       return {
         ...state,
-        usage: { ...state.usage, [key]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost } },
+        usage: { ...state.usage, [key]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost, requests: event.requests } },
         spend: [...state.spend, { role: event.role, taskId: event.taskId, attempt: event.attempt, ...added }],
       }
     }

@@ -36,10 +36,10 @@ export class FakeHost implements MissionHost {
   /** What each prompt to a session costs; a session's usage is its running total, as the host reports it. */
   perPrompt = { input: 10, output: 1, cacheRead: 0, cost: 0 }
 
-  async usage(sessionId: string): Promise<{ tokens: TokenUsage; cost: number }> {
+  async usage(sessionId: string): Promise<{ tokens: TokenUsage; cost: number; requests: number }> {
     const prompts = this.prompts.filter((prompt) => prompt.sessionId === sessionId).length
     const { input, output, cacheRead, cost } = this.perPrompt
-    return { tokens: { input: input * prompts, output: output * prompts, reasoning: 0, cacheRead: cacheRead * prompts, cacheWrite: 0 }, cost: cost * prompts }
+    return { tokens: { input: input * prompts, output: output * prompts, reasoning: 0, cacheRead: cacheRead * prompts, cacheWrite: 0 }, cost: cost * prompts, requests: prompts }
   }
 
   async post(_sessionId: string, _directory: string, text: string): Promise<HostResult<void>> {

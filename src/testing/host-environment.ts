@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import { testedHostVersion } from "../cli/host-version.js"
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 const require = createRequire(import.meta.url)
@@ -9,11 +10,6 @@ const require = createRequire(import.meta.url)
 /** The pinned `opencode` binary from our own devDependency `opencode-ai`. */
 export function opencodeBinary(): string {
   return path.join(path.dirname(require.resolve("opencode-ai/package.json")), "bin", "opencode.exe")
-}
-
-/** The version of the pinned host, from its own package. */
-export function hostVersion(): string {
-  return (require("opencode-ai/package.json") as { version: string }).version
 }
 
 /** The built plugin entry (`dist/index.js`): what users install is what the tests load. */
@@ -85,7 +81,7 @@ export function isolatedHostEnvironment(options: { home: string; modelUrl: strin
  * Makes an OpenCode config folder (a project's `.opencode/`, or the global one) look installed,
  * so the host skips its automatic `npm install @opencode-ai/plugin` there (which needs the network).
  */
-export function seedConfigFolder(folder: string, version = hostVersion()): void {
+export function seedConfigFolder(folder: string, version = testedHostVersion): void {
   mkdirSync(path.join(folder, "node_modules"), { recursive: true })
   const lock = { name: "opencode", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { "@opencode-ai/plugin": version } } } }
   writeFileSync(path.join(folder, "package-lock.json"), JSON.stringify(lock, null, 2))

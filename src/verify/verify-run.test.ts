@@ -2,7 +2,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
 import os from "node:os"
-import { runCommand, runVerification } from "./verify-run.js"
+import { runBounded, runCommand, runVerification } from "./verify-run.js"
 
 test("exit codes and output are recorded as evidence", async () => {
   const [pass, fail] = await runVerification(["echo hello", "echo oops >&2; exit 3"], os.tmpdir(), 10_000)
@@ -34,4 +34,11 @@ test("a command spawn refuses (a NUL byte) is evidence that failed, not a throw"
   const evidence = await runCommand("echo a\u0000b", os.tmpdir(), 10_000)
   assert.equal(evidence.exitCode, null)
   assert.match(evidence.outputHead, /could not be started/)
+})
+
+test("a command does not inherit a test runner's context (a node --test it runs would skip its files)", async () => {
+  // This file runs under node --test, which sets NODE_TEST_CONTEXT for it.
+  assert.ok(process.env.NODE_TEST_CONTEXT, "expected to run under node --test")
+  const run = await runBounded('echo "context=${NODE_TEST_CONTEXT:-none}"', { cwd: process.cwd(), timeoutMs: 10_000 })
+  assert.equal(run.head.trim(), "context=none")
 })

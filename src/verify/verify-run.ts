@@ -37,6 +37,15 @@ export interface BoundedRunOptions {
 }
 
 /**
+ * What a command runs with: this process's environment, non-interactive, without colours, and
+ * without a test runner's context (under `node --test`, a `node --test` it runs would skip its files and pass).
+ */
+function commandEnvironment(): NodeJS.ProcessEnv {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env
+  return { ...env, CI: process.env.CI ?? "1", FORCE_COLOR: "0", NO_COLOR: "1" }
+}
+
+/**
  * Runs one shell command in its own process group, non-interactive (no stdin, no colours, CI set);
  * on timeout or abort the whole group is killed. Never throws: a command that cannot start ends
  * with exit code null and says why in its output.
@@ -54,7 +63,7 @@ export function runBounded(command: string, options: BoundedRunOptions): Promise
         cwd: options.cwd,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, CI: process.env.CI ?? "1", FORCE_COLOR: "0", NO_COLOR: "1" },
+        env: commandEnvironment(),
       })
     } catch (error) {
       const why = `the command could not be started: ${error instanceof Error ? error.message : String(error)}`

@@ -247,3 +247,32 @@ test("killed with SIGTERM, the CLI takes its opencode server with it, and the mi
     await model.close()
   }
 })
+
+test("eval runs from the installed package: the mission that needs a clarification, solved, passes its hidden tests", async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), "orchestrator-eval-out-"))
+  const run = await runCli(["eval", "--missions", "js-clarify-prices", "--scenario", "solve", "--out", out], out, userEnvironment("http://127.0.0.1:9"))
+  assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}${run.stderr}`)
+  const [result, ...others] = (JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as { results: Array<Record<string, unknown>> }).results
+  assert.equal(others.length, 0)
+  assert.deepEqual([result!.success, result!.outcome, result!.clarifications, (result!.control as { passed: boolean }).passed], [true, "landed", 1, false], JSON.stringify(result))
+  assert.match(run.stdout, /\| js-clarify-prices \| needs a clarification \| solve \| pass \(landed\) \| – \|/)
+  assert.equal(readFileSync(path.join(out, "results.md"), "utf8"), run.stdout)
+})
+
+test("run --clarify with no answer to give ends not started, and shows the commander's question", async () => {
+  const question = "Which currency should the prices be in?"
+  const model = await startScriptedModel({ scenario: { rules: [{ agent: "commander", replies: [say(question)] }], fallback: { text: "Done." } } })
+  try {
+    const env = { ...isolatedHostEnvironment({ home: mkdtempSync(path.join(os.tmpdir(), "orchestrator-user-")), modelUrl: model.url }), OPENCODE_BIN: opencodeBinary() }
+    const project = sampleProject()
+    const run = await runCli(["run", "--clarify", "format the prices"], project, env)
+    assert.equal(run.code, 1, `exit ${run.code}\n${run.stdout}${run.stderr}`)
+    assert.match(run.stdout, new RegExp(`No mission started: the commander asked: ${question.replace("?", "\\?")}`))
+    assert.equal(eventsOf(project, "mission-start").length, 0)
+    // The goal went to the commander as the user's message, not as /task.
+    assert.equal(model.requests.find((request) => request.agent === "commander")?.lastUserText?.trim(), "format the prices")
+  } finally {
+    await model.close()
+  }
+})
+

@@ -1,0 +1,11 @@
+export function mean(values) {
+  if (values.length === 0) return NaN
+  return values.reduce((total, value) => total + value, 0) / values.length
+}
+
+export function median(values) {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 0 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
+}

@@ -1,0 +1,5 @@
+import { formatPrice } from "./format.js"
+
+export function label(product) {
+  return `${product.name}: ${formatPrice(product.cents)}`
+}

@@ -1,0 +1,3 @@
+export function label(product) {
+  return `${product.name}: ${product.cents} cents`
+}

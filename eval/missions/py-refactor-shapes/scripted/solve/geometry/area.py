@@ -1,0 +1,5 @@
+from geometry.shapes import shape
+
+
+def area(kind, **size):
+    return shape(kind, **size).area()
