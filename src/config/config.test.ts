@@ -22,6 +22,7 @@ test("empty config gives the documented defaults", () => {
     { ...config },
     {
       concurrency: 3,
+      modelConcurrency: {},
       maxReviewRounds: 3,
       maxMissionRounds: 3,
       maxPlanAttempts: 3,

@@ -60,7 +60,11 @@ export const OrchestratorConfig = z.strictObject({
     .max(20)
     .optional()
     .describe("Shell commands the engine runs as evidence. Unset: detected from the project. [] opts out of verification."),
-  concurrency: z.number().int().min(1).max(16).default(3).describe("Tasks run at once."),
+  concurrency: z.number().int().min(1).max(16).default(3).describe("Tasks run at once; also the most conversations one provider/model gets at once (its adaptive slots: fewer after 429s, 5xx and rising latency, back up after successes)."),
+  modelConcurrency: z
+    .record(z.string().regex(/^[^/\s]+\/\S+$/, "provider/model"), z.number().int().min(1).max(16))
+    .default({})
+    .describe("The most conversations a provider/model gets at once, for some models (e.g. {\"anthropic/claude-sonnet-4-5\": 2}); others get `concurrency`. Shared by every mission of the OpenCode process."),
   maxReviewRounds: z.number().int().min(1).max(10).default(3).describe("Attempts per task (work, verify, review)."),
   maxMissionRounds: z.number().int().min(1).max(10).default(3).describe("Master-review rounds before the mission fails."),
   maxPlanAttempts: z.number().int().min(1).max(10).default(3).describe("Plans the planner may submit before the mission fails."),

@@ -31,6 +31,10 @@ export function planProviderRetryMessage(retry: number): string {
   return `The model provider failed (retry ${retry}). Continue planning where you stopped, then call submit_plan.`
 }
 
+export function verdictProviderRetryMessage(retry: number): string {
+  return `The model provider failed (retry ${retry}). Continue your review where you stopped, then call submit_verdict.`
+}
+
 export function planReminder(): string {
   return "You have not submitted a valid plan yet. Call submit_plan now."
 }

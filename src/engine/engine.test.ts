@@ -454,3 +454,22 @@ test("a planner's provider retries are bounded: past retriesPerTask the mission 
   assert.match(state.endReason!, /^no plan: the model provider failed 2 times; last: the planner session failed: APIError: overloaded/)
   assert.equal(host.prompts.filter((prompt) => prompt.agent === "planner").length, 2)
 })
+
+test("a master reviewer's provider failure is retried in the same conversation, not taken for a reject; the model's slots record it", async () => {
+  let masterPrompts = 0
+  const registry = new MissionRegistry()
+  const host = new FakeHost(async (request): Promise<HostResult<void> | void> => {
+    if (request.agent === "master-reviewer" && ++masterPrompts === 1) return { ok: false, error: "APIError: overloaded" }
+    cooperative([task("A")])(request, registry)
+  })
+  const directory = project({ verify: ["true"], faults: { backoffSeconds: 0 } })
+  const state = await (await startMission({ registry, host, directory, rootSessionId: "ses_root", goal: "build it" })).finished
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(state.round, 1, "no second round from a failure that was no verdict")
+  const masters = host.prompts.filter((prompt) => prompt.agent === "master-reviewer")
+  assert.equal(masters.length, 2)
+  assert.equal(masters[1]!.sessionId, masters[0]!.sessionId)
+  assert.match(masters[1]!.text, /The model provider failed \(retry 1\)/)
+  // Halved by the failure (3 → 1), one back after the retry succeeded.
+  assert.deepEqual(state.slotChanges, [{ model: "(agent model)", slots: 1, reason: "overload" }, { model: "(agent model)", slots: 2, reason: "success" }])
+})

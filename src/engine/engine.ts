@@ -1,5 +1,6 @@
 import type { RoleName } from "../config/roles.js"
 import type { HostResult, MissionHost } from "../host/mission-host.js"
+import type { SessionUsage } from "../economy/session-usage.js"
 import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
@@ -12,6 +13,7 @@ import { runVerification } from "../verify/verify-run.js"
 import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 import { tokenCounter, type CountTokens } from "../context/token-count.js"
 import { taskDiagnostics, type TaskDiagnostics } from "./task-diagnostics.js"
+import { agentModelKey, ModelSlots } from "../concurrency/model-slots.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
 export interface Engine {
@@ -33,6 +35,9 @@ export interface Engine {
   tokens: Promise<CountTokens>
   /** Compiler errors a task's change adds, as evidence. */
   diagnostics: TaskDiagnostics
+  /** The adaptive slots per provider/model, shared by the process's missions; their changes go in this journal. */
+  slots: ModelSlots
+  watchSlots(model: string): void
 }
 
 /**
@@ -43,7 +48,7 @@ export function machineVerifyLimit(): LimitFunction {
   return pLimit(machineVerifySlots())
 }
 
-export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry, machine: LimitFunction = machineVerifyLimit()): Engine {
+export function createEngine(mission: Mission, host: MissionHost, registry: MissionRegistry, machine: LimitFunction = machineVerifyLimit(), slots: ModelSlots = new ModelSlots()): Engine {
   const isolation = { worktrees: mission.state.workspace?.mode === "worktrees", sandboxed: mission.state.sandbox?.kind === "bwrap" }
   const own = pLimit(missionVerifySlots(mission.config.verifyConcurrency, isolation, machine.concurrency))
   const verifications: OneAtATime = (work) => own(() => machine(work))
@@ -51,11 +56,30 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
   mission.stopController.signal.addEventListener("abort", () => {
     for (const [sessionId, directory] of live) void host.abort(sessionId, directory)
   })
+  // Slot changes are journalled while this engine runs its mission; a resume makes a new engine.
+  const watched = new Map<string, () => void>()
+  const unwatch = mission.onChange((state) => {
+    if (state.status === "running") return
+    for (const stop of watched.values()) stop()
+    unwatch()
+  })
+  const watchSlots = (model: string) => {
+    if (watched.has(model)) return
+    const pool = slots.pool(model, maxSlots(mission, model))
+    watched.set(
+      model,
+      pool.onChange((change) => {
+        if (mission.state.status === "running" && !mission.halt) mission.record({ type: "slots-update", model, ...change })
+      }),
+    )
+  }
   return {
     mission,
     host,
     registry,
     live,
+    slots,
+    watchSlots,
     checkedDirectories: new Set([mission.workspace.root]),
     providerFailures: 0,
     mergeTrain: oneAtATime(),
@@ -78,6 +102,11 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
         return evidence
       }),
   }
+}
+
+/** The most conversations `model` may have at once for this mission: its override, else `concurrency`. */
+function maxSlots(mission: Mission, model: string): number {
+  return mission.config.modelConcurrency[model] ?? mission.config.concurrency
 }
 
 /**
@@ -125,6 +154,14 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   const model = mission.config.roles[options.role]?.model
   // Nothing new starts while the mission pauses, or once a spend cap is reached.
   if (engine.pauseReason || checkSpend(engine)) return { submitted: false, reason: engine.pauseReason!, failure: "paused" }
+  // A slot of the model first (shared with every mission of the process): fewer while the provider is overloaded.
+  const modelKey = model ?? agentModelKey
+  engine.watchSlots(modelKey)
+  const release = await engine.slots.hold(modelKey, maxSlots(mission, modelKey), options.sessionId, mission.stopController.signal).catch(() => undefined)
+  if (!release) return { submitted: false, reason: "the mission was stopped" }
+  const started = Date.now()
+  const requestsBefore = mission.state.usage[options.sessionId]?.requests ?? 0
+  let providerFailed = false
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
   // The conversation's budget (time, and tool calls counted by the host's tool hook). Spent, the session is aborted.
@@ -142,14 +179,28 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
       const exceeded = mission.budgets.exceeded(options.sessionId)
       // Out of budget without a single tool call: the provider never answered (a stalled stream, endless retries).
-      if (exceeded) return providerFailure(engine, `the ${options.role} was aborted: ${exceeded.reason}`, exceeded.silent)
-      if (!result.ok) return providerFailure(engine, `the ${options.role} session failed: ${result.error}`, !result.refused)
+      if (exceeded) {
+        providerFailed = exceeded.silent
+        return providerFailure(engine, `the ${options.role} was aborted: ${exceeded.reason}`, exceeded.silent)
+      }
+      if (!result.ok) {
+        providerFailed = !result.refused
+        return providerFailure(engine, `the ${options.role} session failed: ${result.error}`, !result.refused)
+      }
     }
     return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
   } finally {
     mission.budgets.end(options.sessionId)
     engine.live.delete(options.sessionId)
-    await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
+    release()
+    const usage = await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
+    // The slots learn from how it went: a provider failure halves them; a success counts, with its time per request.
+    const pool = engine.slots.pool(modelKey, maxSlots(mission, modelKey))
+    if (providerFailed) pool.overloaded()
+    else if (!mission.stopped) {
+      const requests = (usage?.requests ?? requestsBefore) - requestsBefore
+      pool.succeeded(requests > 0 ? { ms: (Date.now() - started) / requests, kind: options.role } : undefined)
+    }
   }
 }
 
@@ -172,11 +223,12 @@ function backoffSettings(engine: Engine) {
   return { baseSeconds: faults.backoffSeconds, pauseAfter: faults.pauseAfter }
 }
 
-async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<void> {
+async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<SessionUsage | undefined> {
   const usage = await engine.host.usage(sessionId, directory)
-  if (!usage) return
+  if (!usage) return undefined
   engine.mission.record({ type: "usage-update", sessionId, role, taskId, attempt, tokens: usage.tokens, cost: usage.cost, requests: usage.requests })
   checkSpend(engine)
+  return usage
 }
 
 /** Checks the spend caps: warns once at 80% (journal and toast); a reached cap sets the pause reason. Returns it. */

@@ -2,8 +2,8 @@ import type { Evidence, Finding, PlannedTask } from "../mission/mission-event.js
 import type { Verdict } from "../mission/mission.js"
 import { filePathProblem } from "../mission/plan-validation.js"
 import { decideReview, type ReviewDecision } from "../mission/review-policy.js"
-import { verdictMessage, verdictReminder } from "./child-prompts.js"
-import { askForSubmission, openChildSession, type Engine } from "./engine.js"
+import { verdictMessage, verdictProviderRetryMessage, verdictReminder } from "./child-prompts.js"
+import { askForSubmission, openChildSession, waitBeforeRetry, type AskOutcome, type Engine } from "./engine.js"
 import { boundedDiffText, memorySection, structureSection } from "./child-context.js"
 
 /** The barrier's second half: a master reviewer checks the whole change against the goal. */
@@ -12,16 +12,16 @@ export async function masterReview(engine: Engine, evidence: Evidence[]): Promis
   const round = mission.state.round
   const directory = mission.workspace.missionDirectory
   const session = await openChildSession(engine, "master-reviewer", `Master review · round ${round}`, directory)
-  const outcome = session.ok
-    ? await askForSubmission<Verdict>(engine, {
-        sessionId: session.value,
-        directory,
-        role: "master-reviewer",
-        kind: "verdict",
-        text: await verdictText(engine, evidence),
-        reminder: verdictReminder("verdict"),
-      })
-    : { submitted: false as const, reason: session.error }
+  const ask = (sessionId: string, text: string) => askForSubmission<Verdict>(engine, { sessionId, directory, role: "master-reviewer", kind: "verdict", text, reminder: verdictReminder("verdict") })
+  let outcome: AskOutcome<Verdict> = session.ok ? await ask(session.value, await verdictText(engine, evidence)) : { submitted: false, reason: session.error }
+  // A failing provider is no verdict: the same conversation goes on after a backoff, bounded, as the planner's does.
+  for (let retry = 1; session.ok && !outcome.submitted && outcome.failure === "provider" && retry <= mission.config.faults.retriesPerTask; retry++) {
+    if (mission.stopped || engine.pauseReason) break
+    await waitBeforeRetry(engine)
+    outcome = await ask(session.value, verdictProviderRetryMessage(retry))
+  }
+  // Pausing (the provider, a spend cap): nothing is decided; a resume reviews this round again.
+  if (!outcome.submitted && (outcome.failure === "paused" || engine.pauseReason)) return { verdict: "reject", findings: [], overruled: false }
   const decision = decideReview(outcome.submitted ? outcome.value.verdict : "none", outcome.submitted ? outcome.value.findings : [], evidence)
   if (!mission.stopped)
     mission.record({

@@ -9,6 +9,7 @@ import { detectVerifyCommands } from "../project/project-scan.js"
 import { openWorkspace } from "../workspace/open-workspace.js"
 import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import type { LimitFunction } from "p-limit"
+import type { ModelSlots } from "../concurrency/model-slots.js"
 import { createEngine } from "./engine.js"
 import { outcomeLine } from "../mission/mission-outcome.js"
 import { isolationWarning } from "../mission/todo-render.js"
@@ -50,6 +51,8 @@ export interface StartRequest {
   onProgress?: (line: string) => void
   /** The process's verification limit, shared by its missions (engine.ts); unset: the mission's own. */
   machineVerify?: LimitFunction
+  /** The process's adaptive slots per provider/model (concurrency/model-slots.ts). */
+  modelSlots?: ModelSlots
 }
 
 export interface StartedMission {
@@ -127,7 +130,7 @@ export function missionSandbox(config: OrchestratorConfig, missionId: string): C
 }
 
 /** Registers a mission (new or resumed), shows its milestones, and runs its engine to the end. */
-export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd" | "onProgress" | "machineVerify">, lock: MissionLock): StartedMission {
+export function launchMission(mission: Mission, request: Pick<StartRequest, "registry" | "host" | "directory" | "announceEnd" | "onProgress" | "machineVerify" | "modelSlots">, lock: MissionLock): StartedMission {
   request.registry.add(mission)
   // The TUI shows a custom tool's arguments, not its live title: milestones go out as toasts too.
   mission.onChange((state, event) => {
@@ -141,7 +144,7 @@ export function launchMission(mission: Mission, request: Pick<StartRequest, "reg
     if (variant && line) request.host.toast(`${line}${spentSoFar(state)}`, variant)
   })
   if (mission.state.sandbox?.kind === "none") request.host.toast(`No OS sandbox: ${mission.state.sandbox.reason}. Workers' commands are checked by the command guard only.`, "warning")
-  const engine = createEngine(mission, request.host, request.registry, request.machineVerify)
+  const engine = createEngine(mission, request.host, request.registry, request.machineVerify, request.modelSlots)
   mission.holdJournal(lock)
   const finished = runMission(engine)
     .finally(() => {

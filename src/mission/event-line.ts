@@ -57,9 +57,20 @@ export function eventLine(event: MissionEvent): string | undefined {
       return `round ${event.round}: ${event.tasks.length} task(s) added from the master review`
     case "usage-update":
       return undefined
+    case "slots-update":
+      return `model slots: ${event.model} ${event.slots} (${slotReasons[event.reason]})`
     case "budget-warn":
       return warningLine(event)
     case "mission-end":
       return `mission ${event.status.toUpperCase()}: ${event.reason}`
   }
 }
+
+const slotReasons: Record<Extract<MissionEvent, { type: "slots-update" }>["reason"], string> = {
+  success: "after successes",
+  overload: "the provider failed",
+  "retry-after": "the provider asked to wait",
+  latency: "latency rose",
+  maximum: "a mission allows more",
+}
+

@@ -125,6 +125,8 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
    * or, with `messageId`, one step of the commander in the root session (whose earlier turns are the user's).
    */
   event("usage-update", { sessionId: text, messageId: text.optional(), role: z.enum(roleNames), taskId: text.optional(), attempt: count.optional(), tokens: TokenUsageSchema, cost: z.number(), requests: count.optional() }),
+  /** The adaptive slots of a provider/model changed (concurrency/adaptive-slots.ts): why, and, after a Retry-After, until when new conversations wait (epoch ms). */
+  event("slots-update", { model: text, slots: count, reason: z.enum(["success", "overload", "retry-after", "latency", "maximum"]), until: z.number().optional() }),
   /** A spend cap is 80% spent (said once per cap and task). */
   event("budget-warn", { cap: z.enum(["missionTokens", "missionDollars", "taskTokens", "taskDollars"]), taskId: text.optional(), spent: z.number(), limit: z.number() }),
   /**

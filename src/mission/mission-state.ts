@@ -82,6 +82,8 @@ export interface MissionState {
   spend: SpendEntry[]
   /** Caps already warned of at 80% (`warningKey`). */
   capWarnings: string[]
+  /** The latest changes of the model slots this mission used (at most `slotHistory`). */
+  slotChanges: Array<{ model: string; slots: number; reason: string }>
   /** What the mission learned, weighted (context/memory.ts): folded from the same events. */
   memory: MemoryState
   /** Child sessions the host compacted so far. */
@@ -120,6 +122,7 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
     events: 1,
     spend: [],
     capWarnings: [],
+    slotChanges: [],
     memory: foldMemory(initialMemory(event.memoryAlpha), event, []),
     compactions: 0,
   }
@@ -130,6 +133,9 @@ export function initialState(event: Extract<MissionEvent, { type: "mission-start
  * event that would rewrite history (a second start, a second plan, an unknown task) throws
  * EventConflictError instead of resetting anything.
  */
+/** How many slot changes the state keeps (the journal has them all). */
+export const slotHistory = 100
+
 /** Whose running totals a usage update carries: a child session's, or one commander step's. */
 export function usageKey(event: { sessionId: string; messageId?: string }): string {
   return event.messageId ? `${event.sessionId}/${event.messageId}` : event.sessionId
@@ -229,6 +235,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
         spend: [...state.spend, { role: event.role, taskId: event.taskId, attempt: event.attempt, ...added }],
       }
     }
+    case "slots-update":
+      return { ...state, slotChanges: [...state.slotChanges, { model: event.model, slots: event.slots, reason: event.reason }].slice(-slotHistory) }
     case "budget-warn":
       return { ...state, capWarnings: [...state.capWarnings, warningKey(event)] }
     case "mission-end":

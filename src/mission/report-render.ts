@@ -82,6 +82,15 @@ function spendLines(state: MissionState): string[] {
 
 /** report.md: what happened, from state alone. */
 /** What the mission remembered (context/memory.ts), the user's amendments and the host's compactions. */
+/** How the adaptive slots of each provider/model moved during the mission (concurrency/adaptive-slots.ts). */
+function slotLines(state: MissionState): string[] {
+  if (!state.slotChanges.length) return []
+  const lines = ["", "## Model slots", "", "Conversations one provider/model may run at once, as they changed (fewer after a 429, a 5xx or rising latency; one more after successes):", ""]
+  const models = [...new Set(state.slotChanges.map((change) => change.model))]
+  for (const model of models) lines.push(`- ${model}: ${state.slotChanges.filter((change) => change.model === model).map((change) => `${change.slots} (${change.reason})`).join(" → ")}`)
+  return lines
+}
+
 function contextLines(state: MissionState): string[] {
   const { items } = state.memory
   if (!items.length) return []
@@ -126,7 +135,7 @@ export function renderReport(state: MissionState): string {
   lines.push("", "## Verification evidence (whole mission)", "", ...evidenceRows(state.missionEvidence, state.verifyCommands))
   if (state.verifyCommands.length === 0) lines.push("", "Verification was turned off (`verify: []`): nothing was executed as evidence.")
 
-  lines.push(...spendLines(state))
+  lines.push(...spendLines(state), ...slotLines(state))
   lines.push("")
   return lines.join("\n")
 }

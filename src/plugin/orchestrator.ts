@@ -5,6 +5,7 @@ import { unfinishedMissions } from "../store/mission-files.js"
 import { loadConfig } from "../config/config.js"
 import { startMission } from "../engine/start-mission.js"
 import { machineVerifyLimit } from "../engine/engine.js"
+import { ModelSlots } from "../concurrency/model-slots.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
 import { refuseToolCall, writtenFiles } from "../guard/tool-guard.js"
@@ -61,6 +62,8 @@ export function createOrchestrator() {
   const announceEnd = !isHeadlessRun()
   // Every mission of this process verifies within what the machine allows.
   const machineVerify = machineVerifyLimit()
+  // Every mission of this process shares the adaptive slots of each provider/model.
+  const modelSlots = new ModelSlots()
   // `opencode run` shows a tool's title only when the call ends: milestones go to stderr meanwhile.
   const onProgress = isHeadlessRun() ? (line: string) => void process.stderr.write(`orchestrator: ${line}\n`) : undefined
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
@@ -70,13 +73,13 @@ export function createOrchestrator() {
     // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd, onProgress, machineVerify })
+      const started = await startMission({ registry, host, directory: input.directory, rootSessionId, goal, announceEnd, onProgress, machineVerify, modelSlots })
       finished.set(started.mission.id, started.finished)
       return started
     }
     const resume = async (rootSessionId: string, missionId: string) => {
       failNextTurn.delete(rootSessionId)
-      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd, onProgress, machineVerify })
+      const started = await resumeMission({ registry, host, directory: input.directory, rootSessionId, missionId, announceEnd, onProgress, machineVerify, modelSlots })
       finished.set(started.mission.id, started.finished)
       return started
     }
@@ -124,6 +127,8 @@ export function createOrchestrator() {
       async event({ event }) {
         const idleSession =
           event.type === "session.idle" || (event.type === "session.status" && event.properties.status.type === "idle") ? event.properties.sessionID : undefined
+        // The host is waiting out a 429 or 5xx for one of our conversations: its model's slots shrink now, and honour the wait.
+        if (event.type === "session.status" && event.properties.status.type === "retry") modelSlots.retrying(event.properties.sessionID, event.properties.status.next)
         if (idleSession) {
           gate.observe(idleSession, "idle")
           endedThisTurn.delete(idleSession)

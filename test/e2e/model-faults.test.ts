@@ -7,7 +7,7 @@ import { messageText } from "../../src/scripted-model/request-facts.js"
 import type { ScriptedRule } from "../../src/scripted-model/scenario.js"
 import { seedOpencodeFolder } from "../../src/testing/host-environment.js"
 import { runHost } from "../../src/testing/run-host.js"
-import { eventsOf, explain, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
+import { eventsOf, explain, missionFolder, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 test("model faults: a 429 with Retry-After is retried by the host, malformed SSE is retried by the engine, bad tool calls get errors back", async () => {
   const project = sampleProject()
@@ -44,6 +44,38 @@ test("model faults: a 429 with Retry-After is retried by the host, malformed SSE
   assert.match(results[0]!, /error|invalid|JSON/i)
   assert.match(results[1]!, /teleport|unavailable|not|invalid/i)
   assert.equal(eventsOf(project, "mission-end")[0]?.status, "sealed")
+})
+
+test("a 429 window: the model's slots halve and hold for Retry-After, then grow back; the report shows it", async () => {
+  const project = sampleProject()
+  const rateLimited: ScriptedRule = { agent: "worker", task: "A", maxUses: 2, replies: [{ error: { status: 429, message: "rate limited", retryAfterSeconds: 2 } }] }
+  const run = await runTask(project, sumStatsScenario([rateLimited]), goal.split(" "))
+  assert.equal(run.exitCode, 0, explain(run))
+  const changes = eventsOf(project, "slots-update")
+  const held = changes.find((change) => change.reason === "retry-after")
+  assert.ok(held, `no retry-after in ${JSON.stringify(changes)}`)
+  // Halved from the default concurrency of 3, and held for about the host's wait.
+  assert.equal(held.slots, 1, JSON.stringify(changes))
+  // Until the host's next try: about Retry-After past the 429 it was given.
+  const refused = run.requests.find((request) => request.agent === "worker" && request.task === "A")!
+  assert.ok(held.until! - refused.endedAt! >= 1500, `held until ${held.until}, the 429 answered at ${refused.endedAt}`)
+  // AIMD: each Retry-After halves them (or, within the cooldown of the last one, only holds longer);
+  // each success window gives one back; at the end they are back at 3. One change per 429 at most.
+  let previous = 3
+  for (const change of changes) {
+    if (change.reason === "success") assert.equal(change.slots, previous + 1, JSON.stringify(changes))
+    else {
+      assert.equal(change.reason, "retry-after", JSON.stringify(changes))
+      assert.ok(change.slots === previous || change.slots === Math.max(1, Math.floor(previous / 2)), JSON.stringify(changes))
+    }
+    previous = change.slots
+  }
+  assert.equal(previous, 3, JSON.stringify(changes))
+  assert.ok(changes.filter((change) => change.reason === "retry-after").length <= 2, JSON.stringify(changes))
+  // No retry storm: the host retried the one request twice, as the 429s asked, and nothing else failed.
+  assert.equal(run.requests.filter((request) => request.agent === "worker" && request.task === "A" && request.step === 0).length, 3, explain(run))
+  const report = readFileSync(path.join(missionFolder(project), "report.md"), "utf8")
+  assert.match(report, /## Model slots\n\n.*\n\n- \(agent model\): 1 \(retry-after\) → .*3 \(success\)\n/)
 })
 
 test("a model that stalls every time: each try ends at its time budget, the mission pauses instead of spinning, and resumes later", async () => {
