@@ -14,6 +14,7 @@ import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 import { tokenCounter, type CountTokens } from "../context/token-count.js"
 import { taskDiagnostics, type TaskDiagnostics } from "./task-diagnostics.js"
 import { agentModelKey, ModelSlots } from "../concurrency/model-slots.js"
+import type { AdaptiveSlots } from "../concurrency/adaptive-slots.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
 export interface Engine {
@@ -37,7 +38,8 @@ export interface Engine {
   diagnostics: TaskDiagnostics
   /** The adaptive slots per provider/model, shared by the process's missions; their changes go in this journal. */
   slots: ModelSlots
-  watchSlots(model: string): void
+  /** The slots of `model` for this mission, their changes journalled from now on. */
+  watchSlots(model: string): AdaptiveSlots
 }
 
 /**
@@ -64,14 +66,15 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     unwatch()
   })
   const watchSlots = (model: string) => {
-    if (watched.has(model)) return
     const pool = slots.pool(model, maxSlots(mission, model))
+    if (watched.has(model)) return pool
     watched.set(
       model,
       pool.onChange((change) => {
         if (mission.state.status === "running" && !mission.halt) mission.record({ type: "slots-update", model, ...change })
       }),
     )
+    return pool
   }
   return {
     mission,
@@ -156,7 +159,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   if (engine.pauseReason || checkSpend(engine)) return { submitted: false, reason: engine.pauseReason!, failure: "paused" }
   // A slot of the model first (shared with every mission of the process): fewer while the provider is overloaded.
   const modelKey = model ?? agentModelKey
-  engine.watchSlots(modelKey)
+  const pool = engine.watchSlots(modelKey)
   const release = await engine.slots.hold(modelKey, maxSlots(mission, modelKey), options.sessionId, mission.stopController.signal).catch(() => undefined)
   if (!release) return { submitted: false, reason: "the mission was stopped" }
   const started = Date.now()
@@ -195,7 +198,6 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
     release()
     const usage = await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
     // The slots learn from how it went: a provider failure halves them; a success counts, with its time per request.
-    const pool = engine.slots.pool(modelKey, maxSlots(mission, modelKey))
     if (providerFailed) pool.overloaded()
     else if (!mission.stopped) {
       const requests = (usage?.requests ?? requestsBefore) - requestsBefore

@@ -52,10 +52,11 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const onInterrupt = () => stop.abort()
   process.once("SIGINT", onInterrupt)
   const limit = pLimit(options.parallel)
-  const results: EvalResult[] = []
+  // In suite order, whatever order the runs end in (a run not started after Ctrl-C leaves a hole).
+  const slots: Array<EvalResult | undefined> = specs.map(() => undefined)
   try {
     await Promise.all(
-      specs.map((spec) =>
+      specs.map((spec, index) =>
         limit(async () => {
           const name = `${spec.mission.id}-${spec.mode}-${spec.variant ?? "model"}`
           if (stop.signal.aborted) return
@@ -63,7 +64,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
           if (existsSync(result.log)) copyFileSync(result.log, path.join(options.out, "logs", `${name}.log`))
           result.log = path.join(options.out, "logs", `${name}.log`)
           if (!options.keep) rmSync(path.dirname(result.project), { recursive: true, force: true })
-          results.push(result)
+          slots[index] = result
           const how = result.skipped ? `skipped: ${result.skipped}` : result.error ? `error: ${result.error}` : `${result.success ? "pass" : "FAIL"}${result.outcome ? ` (${result.outcome})` : ""} in ${(result.wallMs / 1000).toFixed(1)} s, ${result.requests} requests, ${result.totalTokens} tokens`
           options.writeError(`eval: ${name}: ${how}\n`)
         }),
@@ -73,9 +74,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     process.off("SIGINT", onInterrupt)
     if (!options.keep) rmSync(scratch, { recursive: true, force: true })
   }
-  // Suite order, whatever order the runs ended in.
-  const order = (result: EvalResult) => specs.findIndex((spec) => spec.mission.id === result.mission && spec.mode === result.mode && (spec.variant ?? "model") === result.scenario)
-  results.sort((a, b) => order(a) - order(b))
+  const results = slots.filter((result): result is EvalResult => result !== undefined)
   const table = evalTable(results)
   writeFileSync(path.join(options.out, "results.json"), `${JSON.stringify({ model: options.model ?? "scripted", bounds: options.bounds, parallel: options.parallel, results }, null, 2)}\n`)
   writeFileSync(path.join(options.out, "results.md"), table)

@@ -2,6 +2,7 @@
 // project's visible test command (the agents' verification), a hidden test command over tests
 // no agent ever sees, and, for the scripted model, a plan with the files that solve the mission
 // and the files that solve it wrongly.
+import { execFileSync } from "node:child_process"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -114,3 +115,16 @@ export function loadEvalMissions(folder = suiteFolder, only?: string[]): EvalMis
 export function scriptedFiles(mission: EvalMission, variant: "solve" | "wrong"): Map<string, string> {
   return variant === "solve" ? mission.solve : new Map([...mission.solve].map(([file, content]) => [file, mission.wrong.get(file) ?? content]))
 }
+
+/** The commands a mission requires that this machine's PATH lacks (it is skipped, and says so). */
+export function missingCommands(mission: EvalMission): string[] {
+  return mission.spec.requires.filter((command) => {
+    try {
+      execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" })
+      return false
+    } catch {
+      return true
+    }
+  })
+}
+

@@ -4,12 +4,11 @@
 // can tell). The scripted scenarios built from it are valid.
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { parseScenario } from "../scripted-model/scenario.js"
-import { loadEvalMissions, scriptedFiles, type EvalMission } from "./eval-mission.js"
+import { loadEvalMissions, missingCommands, scriptedFiles, type EvalMission } from "./eval-mission.js"
 import { checkProject, prepareProject } from "./eval-project.js"
 import { orchestratedScenario, singleAgentScenario } from "./eval-scenarios.js"
 import { repositoryProblems, validatePlan } from "../mission/plan-validation.js"
@@ -18,15 +17,6 @@ import { mapFiles, repositoryFacts } from "../syntax/repository-map.js"
 const missions = loadEvalMissions()
 const scratch = mkdtempSync(path.join(os.tmpdir(), "eval-missions-"))
 const bounds = { tokens: 1000, dollars: 1, seconds: 60 }
-const available = (command: string) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-}
-
 test("the suite has at least 12 missions, in more than one language and of several shapes", () => {
   assert.ok(missions.length >= 12, `${missions.length} missions`)
   assert.ok(new Set(missions.map((mission) => mission.spec.language)).size >= 2)
@@ -45,7 +35,7 @@ function project(mission: EvalMission, name: string, files?: Map<string, string>
 }
 
 for (const mission of missions) {
-  const missing = mission.spec.requires.filter((command) => !available(command))
+  const missing = missingCommands(mission)
   test(`eval mission ${mission.id}: hidden tests fail on the seed and on the wrong files, pass on the solving files`, { skip: missing.length ? `${missing.join(", ")} not found` : false }, async () => {
     const seedFolder = project(mission, "seed")
     // The scripted plan is one the product accepts: the checks submit_plan runs, on the seed.

@@ -14,7 +14,7 @@ import { sessionUsage } from "../economy/session-usage.js"
 import { startScriptedModel, type ScriptedModelServer } from "../scripted-model/server.js"
 import { messageText } from "../scripted-model/request-facts.js"
 import { isolatedHostEnvironment } from "../testing/host-environment.js"
-import { readTree, type EvalMission } from "./eval-mission.js"
+import { missingCommands, readTree, type EvalMission } from "./eval-mission.js"
 import { checkProject, hiddenOnSeed, prepareProject, type CheckRun, type RunBounds } from "./eval-project.js"
 import { orchestratedScenario, singleAgentScenario, type ScriptedVariant } from "./eval-scenarios.js"
 
@@ -102,13 +102,13 @@ interface Measured {
   bound?: "time" | "budget"
 }
 
-async function orchestrated(host: ServedHost, spec: EvalRunSpec, project: string, binary: string, write: (text: string) => void, signal: AbortSignal): Promise<Measured> {
-  let lines = ""
-  const said = () => lines
-  const log = (text: string) => {
-    lines += text
-    write(text)
-  }
+/** The run's log: where progress goes, and what it holds so far. */
+interface RunLog {
+  write(text: string): void
+  said(): string
+}
+
+async function orchestrated(host: ServedHost, spec: EvalRunSpec, project: string, binary: string, log: RunLog, signal: AbortSignal): Promise<Measured> {
   const answer = spec.mission.spec.clarification
   let answered = false
   const followed: FollowedMission = await followMission(host, {
@@ -117,8 +117,8 @@ async function orchestrated(host: ServedHost, spec: EvalRunSpec, project: string
     mission: { goal: spec.mission.spec.goal },
     json: false,
     tty: false,
-    write: log,
-    writeError: log,
+    write: log.write,
+    writeError: log.write,
     // The mission's words leave a question open: the commander may ask it, and is answered once.
     clarify: answer !== undefined,
     answer: async () => (answered ? undefined : ((answered = true), answer)),
@@ -128,7 +128,7 @@ async function orchestrated(host: ServedHost, spec: EvalRunSpec, project: string
   // The commander's whole conversation, its questions before the mission too (the mission's own
   // account starts at its launch); every other role's from the mission's journal.
   const commander = followed.sessionId ? sessionUsage((await host.client.session.messages({ path: { id: followed.sessionId } })).data ?? []) : { ...noSpend(), requests: 0 }
-  if (!state) throw new Error(`no mission started (exit ${followed.exitCode}): ${said().trim().split("\n").at(-1) ?? ""}`)
+  if (!state) throw new Error(`no mission started (exit ${followed.exitCode}): ${log.said().trim().split("\n").at(-1) ?? ""}`)
   const paused = state.status === "paused" && /"budget\./.test(state.endReason ?? "")
   const others = Object.values(state.usage).filter((usage) => usage.role !== "commander")
   return {
@@ -197,18 +197,13 @@ export async function runEval(spec: EvalRunSpec, options: EvalRunOptions): Promi
     log,
   }
   const started = Date.now()
-  const missing = mission.spec.requires.filter((command) => {
-    try {
-      execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" })
-      return false
-    } catch {
-      return true
-    }
-  })
-  if (missing.length) return { ...base, success: false, skipped: `${missing.join(", ")} not found`, sandboxed: false, wallMs: 0, requests: 0, tokens: noSpend().tokens, totalTokens: 0, cost: 0, clarifications: 0 }
+  // What a run that did not get to measure anything reports.
+  const unmeasured = { ...base, success: false, sandboxed: false, requests: 0, tokens: noSpend().tokens, totalTokens: 0, cost: 0, clarifications: 0 }
+  const missing = missingCommands(mission)
+  if (missing.length) return { ...unmeasured, skipped: `${missing.join(", ")} not found`, wallMs: 0 }
 
   const control = await hiddenOnSeed(mission, path.join(options.folder, "control"))
-  if (control.passed) return { ...base, success: false, error: `the hidden tests pass on the untouched seed, so they measure nothing here:\n${control.output}`, control, sandboxed: false, wallMs: 0, requests: 0, tokens: noSpend().tokens, totalTokens: 0, cost: 0, clarifications: 0 }
+  if (control.passed) return { ...unmeasured, error: `the hidden tests pass on the untouched seed, so they measure nothing here:\n${control.output}`, control, wallMs: 0 }
   prepareProject(mission, project, { bounds: options.bounds, model: spec.model })
   let model: ScriptedModelServer | undefined
   let host: ServedHost | undefined
@@ -225,9 +220,8 @@ export async function runEval(spec: EvalRunSpec, options: EvalRunOptions): Promi
       env = isolatedHostEnvironment({ home: path.join(options.folder, "host-home"), modelUrl: model.url })
     }
     host = await startServedHost({ binary: options.binary, directory: project, env })
-    const measured = mode === "orchestrated" ? await orchestrated(host, spec, project, options.binary, write, timeUp.signal) : await singleAgent(host, spec, project, options.bounds, timeUp.signal)
+    const measured = mode === "orchestrated" ? await orchestrated(host, spec, project, options.binary, { write, said: () => logged }, timeUp.signal) : await singleAgent(host, spec, project, options.bounds, timeUp.signal)
     await host.stop()
-    write(`\n--- opencode serve ---\n${host.output().slice(-20_000)}`)
     const checks = await checkProject(mission, project)
     const hiddenSeen = model ? quotesHiddenTests(mission, model) : undefined
     return {
@@ -254,14 +248,14 @@ export async function runEval(spec: EvalRunSpec, options: EvalRunOptions): Promi
     }
   } catch (error) {
     write(`\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    if (host) write(`\n--- opencode serve ---\n${host.output().slice(-20_000)}`)
-    return { ...base, success: false, error: error instanceof Error ? error.message : String(error), sandboxed: false, wallMs: Date.now() - started, requests: 0, tokens: noSpend().tokens, totalTokens: 0, cost: 0, clarifications: 0 }
+    return { ...unmeasured, error: error instanceof Error ? error.message : String(error), wallMs: Date.now() - started }
   } finally {
     clearTimeout(soft)
     clearTimeout(hard)
     options.signal?.removeEventListener("abort", relay)
     await host?.stop()
     await model?.close()
+    if (host) write(`\n--- opencode serve ---\n${host.output().slice(-20_000)}`)
     writeFileSync(log, logged)
   }
 }
