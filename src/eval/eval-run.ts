@@ -248,7 +248,7 @@ export async function runEval(spec: EvalRunSpec, options: EvalRunOptions): Promi
     }
   } catch (error) {
     write(`\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    return { ...unmeasured, error: error instanceof Error ? error.message : String(error), wallMs: Date.now() - started }
+    return { ...unmeasured, control, error: error instanceof Error ? error.message : String(error), wallMs: Date.now() - started }
   } finally {
     clearTimeout(soft)
     clearTimeout(hard)

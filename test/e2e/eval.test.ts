@@ -59,3 +59,12 @@ test("the eval suite on the scripted model: solves pass, wrong runs fail, in bot
   assert.match(run.stdout, new RegExp(`\\| \\*\\*total, wrong\\*\\* \\| \\| \\| 0/${solved} \\| 0/${solved} \\|`))
   assert.match(run.stderr, /the harness holds/)
 })
+
+test("a run is bounded by the token cap: the orchestrated mission pauses at it, and the run fails, marked by the bound", { timeout: 10 * 60_000 }, async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), "orchestrator-eval-cap-"))
+  const run = await runEvalCli(["--missions", "js-bugfix-median", "--scenario", "solve", "--max-tokens", "3000", "--out", out])
+  assert.equal(run.code, 1, `the solving run cannot pass under the cap: exit ${run.code}\n${run.stderr.slice(-4000)}`)
+  const [result] = (JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as { results: EvalResult[] }).results
+  assert.deepEqual([result!.success, result!.outcome, result!.bound], [false, "paused", "budget"], JSON.stringify(result))
+  assert.match(run.stdout, /\| js-bugfix-median \| [^|]+ \| solve \| FAIL \(paused, budget bound, visible tests fail\) \|/)
+})
