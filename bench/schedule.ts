@@ -4,8 +4,10 @@
 // seeded) or about 15 s (long, as with real models). It runs at k=4 and k=8, with worktrees on and
 // off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
 // counting only the scripted model's time; the per-task overhead (task start to its merge, less
-// its model time); k=8 against k=4; and worktrees on against off.
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs"
+// its model time); k=8 against k=4; worktrees on against off; and the git processes per task
+// (counted by a `git` first on the host's PATH that logs each call, then runs the real one).
+import { execFileSync } from "node:child_process"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { approveMission, approveReview, call, say } from "../src/demo/sum-stats-scenario.js"
@@ -19,6 +21,13 @@ const taskCount = Number(process.argv[3] ?? 30)
 const layers = 4
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-schedule-"))
 const home = path.join(scratch, "home")
+
+/** A `git` that appends its arguments to $BENCH_GIT_LOG, then runs the real git. */
+const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim()
+const counting = path.join(scratch, "bin")
+mkdirSync(counting)
+writeFileSync(path.join(counting, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$BENCH_GIT_LOG"\nexec ${realGit} "$@"\n`)
+chmodSync(path.join(counting, "git"), 0o755)
 
 /** A seeded generator (mulberry32): the same latencies in every run of the benchmark. */
 function seeded(seed: number) {
@@ -38,6 +47,8 @@ const plan: PlannedTask[] = ids.map((id, index) => {
   const before = ids.filter((_, other) => layerOf(other) === layer - 1)
   return { id, title: `Module ${id}`, description: `Add src/${id.toLowerCase()}.js exporting ${id.toLowerCase()}().`, acceptance: [`src/${id.toLowerCase()}.js exists`], files: [`src/${id.toLowerCase()}.js`], dependsOn: before.length ? [before[index % before.length]!] : [] }
 })
+/** The planner takes a worker's typical time too, as a real model does: the task trees are warmed meanwhile. */
+const plannerMs = profile === "long" ? 15_000 : 2000
 const latencyMs = new Map(ids.map((id) => [id, profile === "long" ? Math.round(14_000 + random() * 2000) : Math.round(1000 + random() * 2000)]))
 
 function scenario(): Scenario {
@@ -51,7 +62,7 @@ function scenario(): Scenario {
     ],
   }))
   return {
-    rules: [{ agent: "commander", replies: [call("run_mission", { goal: "add the modules" }), say("Done.")] }, { agent: "planner", replies: [call("submit_plan", { tasks: plan }), say("Plan submitted.")] }, ...workers, approveReview, approveMission],
+    rules: [{ agent: "commander", replies: [call("run_mission", { goal: "add the modules" }), say("Done.")] }, { agent: "planner", replies: [{ ...call("submit_plan", { tasks: plan }), delayMs: plannerMs }, say("Plan submitted.")] }, ...workers, approveReview, approveMission],
     fallback: { text: "Done." },
   }
 }
@@ -69,13 +80,22 @@ const template = () => untrackedConfigFolder(createSampleProject(path.join(scrat
 interface Result {
   makespanMs: number
   overheadMs: number
+  /** git processes per task: the engine's (run with its hardening flags), and the host's own. */
+  gitOurs: number
+  gitHost: number
+  /** The merge train's verification runs per merged task (a batch verifies once, a bisection more). */
+  trainRuns: number
 }
 
+let runs = 0
 async function mission(source: string, k: number, worktrees: boolean): Promise<Result> {
-  const project = path.join(scratch, `k${k}-${worktrees ? "worktrees" : "shared"}`)
+  const name = `${++runs}-k${k}-${worktrees ? "worktrees" : "shared"}`
+  const project = path.join(scratch, name)
   cpSync(source, project, { recursive: true, verbatimSymlinks: true })
   writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"], concurrency: k, maxPlanTasks: Math.max(30, taskCount), worktrees: { enabled: worktrees } }))
-  const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000 })
+  const gitLog = path.join(scratch, `git-${name}.log`)
+  const env = { PATH: `${counting}${path.delimiter}${process.env.PATH}`, BENCH_GIT_LOG: gitLog }
+  const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000, env })
   const journal = missionJournal(missionFolders(project)[0]!)
   const end = journal.find((entry) => entry.type === "mission-end")
   if (run.exitCode !== 0 || !end || end.status !== "sealed") throw new Error(`mission did not seal (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
@@ -87,7 +107,18 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     const merged = journal.find((entry) => entry.type === "merge-end" && entry.taskId === id && entry.outcome === "merged") ?? journal.find((entry) => entry.type === "task-approve" && entry.taskId === id)!
     return at(merged) - at(start) - latencyMs.get(id)!
   })
-  return { makespanMs: Math.max(...approvals.map(at)) - at(planned), overheadMs: overheads.reduce((sum, value) => sum + value, 0) / overheads.length }
+  const batches = new Map<number, number>()
+  for (const entry of journal) if (entry.type === "merge-end" && entry.batch) batches.set(entry.batch.id, entry.batch.verifyRuns)
+  const merged = journal.filter((entry) => entry.type === "merge-end" && entry.outcome === "merged").length
+  const calls = existsSync(gitLog) ? readFileSync(gitLog, "utf8").split("\n").filter(Boolean) : []
+  const ours = calls.filter((line) => line.includes("core.hooksPath=")).length
+  return {
+    makespanMs: Math.max(...approvals.map(at)) - at(planned),
+    overheadMs: overheads.reduce((sum, value) => sum + value, 0) / overheads.length,
+    gitOurs: ours / ids.length,
+    gitHost: (calls.length - ours) / ids.length,
+    trainRuns: merged ? [...batches.values()].reduce((sum, runs) => sum + runs, 0) / merged : 0,
+  }
 }
 
 const source = template()
@@ -95,10 +126,14 @@ await mission(source, 4, true).catch(() => undefined) // warm-up: a fresh HOME's
 const rows: Array<{ k: number; worktrees: boolean; result: Result }> = []
 for (const worktrees of [true, false]) for (const k of [4, 8]) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker) · verify true`)
-console.log("| k | worktrees | makespan | ideal | makespan / ideal | per-task overhead |")
-console.log("| --- | --- | --- | --- | --- | --- |")
-for (const row of rows) console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(row.result.makespanMs)} | ${seconds(ideal(row.k))} | ${(row.result.makespanMs / ideal(row.k)).toFixed(2)} | ${seconds(row.result.overheadMs)} |`)
+console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker, the planner ${plannerMs / 1000} s) · verify true`)
+console.log("| k | worktrees | makespan | ideal | makespan / ideal | per-task overhead | git processes per task (engine + host) | train verifications per task |")
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for (const row of rows) {
+  const { makespanMs, overheadMs, gitOurs, gitHost, trainRuns } = row.result
+  const train = row.worktrees ? trainRuns.toFixed(2) : "–"
+  console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} |`)
+}
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)!.result.makespanMs
 console.log(`k=8 against k=4 (worktrees on): ${(find(4, true) / find(8, true)).toFixed(2)}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)
 console.log(`worktrees on against off: k=4 ${(find(4, true) / find(4, false)).toFixed(2)}×, k=8 ${(find(8, true) / find(8, false)).toFixed(2)}× the makespan`)

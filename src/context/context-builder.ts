@@ -1,7 +1,7 @@
 // What a prompt carries from the mission's memory, within a token budget: the core first, then
 // the results of the task's dependencies, then the rest of what concerns it by weight. What does
 // not fit is named, with how to read it; nothing is dropped without a word.
-import type { MemoryItem, MemoryState } from "./memory.js"
+import { weightOf, type MemoryItem, type MemoryState } from "./memory.js"
 import type { CountTokens } from "./token-count.js"
 
 export interface ContextRequest {
@@ -54,8 +54,9 @@ export function buildContext(memory: MemoryState, request: ContextRequest, count
   const candidates = memory.items
     .map((item, order) => ({ item, order, band: band(item, request) }))
     .filter((entry): entry is { item: MemoryItem; order: number; band: number } => entry.band !== undefined && !request.skip?.(entry.item))
+    .map((entry) => ({ ...entry, weight: weightOf(memory, entry.item) }))
     // The core in the order it was made; the rest by weight, the newer first on a tie.
-    .sort((a, b) => a.band - b.band || (a.item.core && b.item.core ? a.order - b.order : b.item.weight - a.item.weight || b.order - a.order))
+    .sort((a, b) => a.band - b.band || (a.item.core && b.item.core ? a.order - b.order : b.weight - a.weight || b.order - a.order))
   const heading = "## Mission memory"
   const included: MemoryItem[] = []
   const omitted: MemoryItem[] = []

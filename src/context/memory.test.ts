@@ -2,6 +2,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import type { MissionEvent, PlannedTask } from "../mission/mission-event.js"
 import { foldEvents } from "../mission/mission-state.js"
+import { weightOf, type MemoryState } from "./memory.js"
 
 const start: MissionEvent = { type: "mission-start", missionId: "m-1", goal: "add stats", rootSessionId: "s", directory: "/p", verifyCommands: ["npm test"], memoryAlpha: 0.5 }
 const task = (id: string, files: string[], dependsOn: string[] = []): PlannedTask => ({ id, title: `task ${id}`, description: "", acceptance: [], files, dependsOn })
@@ -10,17 +11,21 @@ const reject = (taskId: string, attempt: number, message: string, file?: string)
   type: "review-end", taskId, attempt, sessionId: "r", modelVerdict: "reject", verdict: "reject", overruled: false, findings: [{ message, ...(file ? { file } : {}) }],
 })
 const startTask = (taskId: string, attempt: number): MissionEvent => ({ type: "task-start", taskId, attempt, sessionId: `w-${taskId}` })
-const weight = (events: MissionEvent[], id: string) => foldEvents([start, plan, ...events]).memory.items.find((item) => item.id === id)?.weight
+const weightIn = (memory: MemoryState, id: string) => {
+  const item = memory.items.find((other) => other.id === id)
+  return item && weightOf(memory, item)
+}
+const weight = (events: MissionEvent[], id: string) => weightIn(foldEvents([start, plan, ...events]).memory, id)
 
 test("an unused item decays by exponential smoothing at every step; core items never do", () => {
   const events = [reject("B", 1, "handle empty input", "src/b.js"), startTask("A", 1), startTask("C", 1)]
   const memory = foldEvents([start, plan, ...events]).memory
   // Made at weight 1 by the review step (which decays it at once), then two more steps with no use: 1 → .5 → .25 → .125.
-  assert.equal(memory.items.find((item) => item.id === "finding:B:1:1")?.weight, 0.125)
+  assert.equal(weightIn(memory, "finding:B:1:1"), 0.125)
   for (const id of ["goal", "interface:A>C"]) {
     const item = memory.items.find((other) => other.id === id)!
     assert.ok(item.core, id)
-    assert.equal(item.weight, 1, id)
+    assert.equal(weightOf(memory, item), 1, id)
   }
   assert.equal(memory.step, 3)
 })
@@ -34,7 +39,7 @@ test("an item used again is reinforced: the same file touched, the same finding 
   // The same finding said again (case and spacing aside) reinforces the first one; no second item.
   const repeated = foldEvents([start, plan, finding, startTask("B", 2), reject("B", 2, "Handle  empty input", "src/b.js")]).memory
   assert.equal(repeated.items.filter((item) => item.kind === "finding").length, 1)
-  assert.ok(repeated.items.find((item) => item.id === "finding:B:1:1")!.weight > weight([finding, startTask("B", 2), startTask("A", 1)], "finding:B:1:1")!)
+  assert.ok(weightIn(repeated, "finding:B:1:1")! > weight([finding, startTask("B", 2), startTask("A", 1)], "finding:B:1:1")!)
   // A dependency's result read by the task building on it.
   const result: MissionEvent = { type: "task-result", taskId: "A", attempt: 1, summary: "wrote a", files: ["src/a.js"], symbols: ["a"] }
   const read: MissionEvent = { type: "context-build", role: "worker", taskId: "C", attempt: 1, included: ["result:A"], omitted: [], dependencies: ["result:A"], tokens: 10, budget: 100 }

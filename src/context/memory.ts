@@ -16,7 +16,9 @@ export interface MemoryItem {
   /** The tasks it is about (an interface: both ends). */
   tasks: string[]
   files: string[]
+  /** The weight as of step `at`: read it with `weightOf`, which applies the decay of the steps since. */
   weight: number
+  at: number
   core: boolean
 }
 
@@ -40,12 +42,20 @@ export function initialMemory(alpha = defaultAlpha): MemoryState {
   return { alpha, step: 0, items: [], used: [] }
 }
 
+/**
+ * An item's weight now. Unused, a weight only decays (w ← α·w each step), so it is kept as of the
+ * step it last changed and decayed here: a step then costs what was used in it, not every item.
+ */
+export function weightOf(memory: Pick<MemoryState, "alpha" | "step">, item: MemoryItem): number {
+  return item.core ? item.weight : item.weight * memory.alpha ** (memory.step - item.at)
+}
+
 const normalized = (message: string) => message.toLowerCase().replace(/\s+/g, " ").trim()
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
-function add(memory: MemoryState, item: Omit<MemoryItem, "weight" | "core">): MemoryState {
+function add(memory: MemoryState, item: Omit<MemoryItem, "weight" | "at" | "core">): MemoryState {
   const existing = memory.items.findIndex((other) => other.id === item.id)
-  const made: MemoryItem = { ...item, weight: 1, core: coreKinds.has(item.kind) }
+  const made: MemoryItem = { ...item, weight: 1, at: memory.step, core: coreKinds.has(item.kind) }
   const items = existing >= 0 ? memory.items.map((other, index) => (index === existing ? made : other)) : [...memory.items, made]
   return { ...memory, items }
 }
@@ -58,9 +68,16 @@ function use(memory: MemoryState, ids: string[]): MemoryState {
 /** Items that name one of these files. */
 const touching = (memory: MemoryState, files: string[]) => memory.items.filter((item) => item.files.some((file) => files.includes(file))).map((item) => item.id)
 
+/** One step: what was used since the last one is reinforced, w ← α·w + (1−α); the rest decays (see weightOf). */
 function step(memory: MemoryState): MemoryState {
   const { alpha, used } = memory
-  const items = memory.items.map((item) => (item.core ? item : { ...item, weight: alpha * item.weight + (1 - alpha) * (used.includes(item.id) ? 1 : 0) }))
+  if (!used.length) return { ...memory, step: memory.step + 1 }
+  const items = memory.items.slice()
+  for (const id of new Set(used)) {
+    const index = items.findIndex((item) => item.id === id)
+    const item = items[index]
+    if (item && !item.core) items[index] = { ...item, weight: alpha * weightOf(memory, item) + (1 - alpha), at: memory.step + 1 }
+  }
   return { ...memory, step: memory.step + 1, items, used: [] }
 }
 

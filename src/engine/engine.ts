@@ -5,7 +5,8 @@ import type { Evidence } from "../mission/mission-event.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import pLimit, { type LimitFunction } from "p-limit"
-import { oneAtATime, type OneAtATime } from "../concurrency/one-at-a-time.js"
+import type { OneAtATime } from "../concurrency/one-at-a-time.js"
+import { mergeQueue, type MergeQueue } from "./merge-train.js"
 import { machineVerifySlots, missionVerifySlots } from "../verify/verify-slots.js"
 import { setTimeout as sleep } from "node:timers/promises"
 import { retryDelayMs, shouldPause } from "../mission/provider-backoff.js"
@@ -24,8 +25,8 @@ export interface Engine {
   /** Child sessions whose prompt is in flight, so a stop can abort them (the host does not). */
   live: Map<string, string>
   verify(directory: string): Promise<Evidence[]>
-  /** Runs merges one at a time: the merge train. */
-  mergeTrain: OneAtATime
+  /** Approved tasks waiting for the merge train (engine/merge-train.ts), which merges them in batches. */
+  mergeQueue: MergeQueue
   /** Directories whose host instance was seen to have our agents. */
   checkedDirectories: Set<string>
   /** Consecutive provider failures across the mission (see mission/provider-backoff.ts). */
@@ -85,7 +86,7 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     watchSlots,
     checkedDirectories: new Set([mission.workspace.root]),
     providerFailures: 0,
-    mergeTrain: oneAtATime(),
+    mergeQueue: mergeQueue(),
     tokens: tokenCounter(),
     // The compiler runs within the same limits as the tests: both are heavy.
     diagnostics: taskDiagnostics(mission, verifications),

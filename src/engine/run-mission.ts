@@ -6,6 +6,7 @@ import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
 import { planMission } from "./plan-phase.js"
 import { runTasks } from "./run-tasks.js"
+import { warmTrees } from "./warm-trees.js"
 
 /**
  * One mission, top to bottom. Every decision here is code reading state and evidence; models
@@ -17,7 +18,9 @@ export async function runMission(engine: Engine): Promise<MissionState> {
   try {
     // A resumed mission that has its plan goes on from its round.
     if (mission.state.tasks.length === 0) {
-      const plan = await planMission(engine)
+      // The task trees are made and warmed alongside the planner, and ready before any task starts.
+      const warming = warmTrees(engine)
+      const plan = await planMission(engine).finally(() => warming)
       const interrupted = interruption(engine)
       if (interrupted) return interrupted
       if (!plan.ok) return endMission(engine, "failed", plan.error)

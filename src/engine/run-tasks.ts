@@ -1,5 +1,5 @@
 import { allowedConcurrency } from "../mission/provider-backoff.js"
-import { blockedTasks, selectReadyTasks } from "../mission/scheduler.js"
+import { blockedTasks, remainingPaths, selectReadyTasks } from "../mission/scheduler.js"
 import type { Engine } from "./engine.js"
 import { runTask } from "./task-run.js"
 
@@ -12,12 +12,14 @@ export type PhaseOutcome = { ok: true } | { ok: false; error: string }
 export async function runTasks(engine: Engine): Promise<PhaseOutcome> {
   const { mission } = engine
   const running = new Map<string, Promise<void>>()
+  // The critical path of each task, once for the round (tasks are added only between rounds).
+  const paths = remainingPaths(mission.state.tasks)
   while (!mission.stopped) {
     const anyFailed = mission.state.tasks.some((task) => task.status === "failed")
     // Nothing new starts after a failure or while pausing; fewer at once while the provider fails.
     if (!anyFailed && !engine.pauseReason) {
       const concurrency = allowedConcurrency(mission.config.concurrency, engine.providerFailures)
-      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), concurrency, !mission.workspace.isolated)
+      const ready = selectReadyTasks(mission.state.tasks, new Set(running.keys()), concurrency, !mission.workspace.isolated, paths)
       for (const task of ready) {
         const run = runTask(engine, task.id)
           .catch((error: unknown) => {

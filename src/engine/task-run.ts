@@ -39,6 +39,15 @@ const diagnosticsBase = (engine: Engine, taskId: string) => engine.mission.works
  * the new head, as another attempt. Ends approved (and merged) or failed (or at a stop).
  */
 export async function runTask(engine: Engine, taskId: string): Promise<void> {
+  try {
+    await runAttempts(engine, taskId)
+  } finally {
+    // However it ended, its tree goes back to the pool for the next task.
+    await engine.mission.workspace.releaseTask(taskId, taskOf(engine, taskId).status === "approved")
+  }
+}
+
+async function runAttempts(engine: Engine, taskId: string): Promise<void> {
   const { mission } = engine
   const { workspace } = mission
   const maxRounds = mission.config.maxReviewRounds
@@ -116,8 +125,7 @@ export async function runTask(engine: Engine, taskId: string): Promise<void> {
     if (decision.verdict === "approve") {
       if (!workspace.isolated || (await integrateTask(engine, taskId, attempt))) {
         recordResult(engine, taskOf(engine, taskId), attempt, work.value, review.diff)
-        mission.record({ type: "task-approve", taskId, attempt })
-        return workspace.releaseTask(taskId)
+        return mission.record({ type: "task-approve", taskId, attempt })
       }
       if (attempt === maxRounds) {
         const first = taskOf(engine, taskId).findings[0]?.message.split("\n")[0] ?? "not merged"

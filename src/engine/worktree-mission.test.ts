@@ -133,15 +133,28 @@ test("uncommitted changes are the mission's base and stay byte for byte; the res
   assert.equal(git(root, "log", "--format=%s", "-1"), "start")
 })
 
+test("the task trees are made and their host instances started while the planner works; three tasks at concurrency 2 use those two", async () => {
+  const root = repository({ verify: [], concurrency: 2 })
+  const write = (request: PromptRequest) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]}.txt`), "x\n")
+  const plan = ["A", "B", "C"].map((id) => task(id, [`${id}.txt`]))
+  const { state, host } = await run(root, plan, write)
+  assert.equal(state.status, "sealed", state.endReason)
+  const slots = host.agentChecks.filter((directory) => directory.includes(`${path.sep}slots${path.sep}`))
+  assert.equal(slots.length, 2, host.agentChecks.join("\n"))
+  const used = new Set(state.tasks.map((item) => item.worktree!.directory))
+  assert.deepEqual([...used].sort(), [...slots].sort(), "the tasks worked in the warmed trees, and no other")
+  assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
+})
+
 test("a task whose worktree cannot be provisioned fails clearly, and nothing is written into the shared tree", async () => {
   const root = repository({ verify: [] })
   const writeA = (request: PromptRequest) => writeFileSync(path.join(request.directory, "a.txt"), "A\n")
   const { state, host, mission } = await run(root, [task("A", ["a.txt"])], writeA, (mission) => git(root, "branch", `orchestrator/${mission.id}-task-A`))
   assert.equal(state.status, "failed")
-  assert.match(state.tasks[0]!.failReason!, /cannot create the worktree of task A: git worktree failed: .*already exists/)
+  assert.match(state.tasks[0]!.failReason!, /cannot (create|switch) the worktree of task A: git (worktree|checkout) failed: .*already exists/)
   assert.equal(host.prompts.filter((prompt) => prompt.agent === "worker").length, 0)
   assert.equal(existsSync(path.join(root, "a.txt")), false)
-  assert.match(readFileSync(mission.reportFile, "utf8"), /cannot create the worktree of task A/)
+  assert.match(readFileSync(mission.reportFile, "utf8"), /cannot (create|switch) the worktree of task A/)
 })
 
 test("a worktree whose host instance lacks our agents fails the task with the reason, not a host error", async () => {
@@ -196,7 +209,7 @@ test("a project in a subfolder of its repository gets worktrees of the whole rep
 
 // Each task's run leaves a mark in its own worktree and looks for its sibling's: a barrier that
 // two runs pass only when they are running at the same time (10 s of slack under load).
-const barrier = `case "$PWD" in */tasks/*) touch .verify-mark; i=0; while [ "$(ls ../*/.verify-mark 2>/dev/null | wc -l)" -lt 2 ]; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done;; esac`
+const barrier = `case "$PWD" in */slots/*) touch .verify-mark; i=0; while [ "$(ls ../*/.verify-mark 2>/dev/null | wc -l)" -lt 2 ]; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done;; esac`
 // Each run prints when it started and ended: the evidence keeps it.
 const interval = `node -e 'console.log("start", Date.now())'; sleep 0.3; node -e 'console.log("end", Date.now())'`
 

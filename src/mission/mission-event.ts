@@ -111,7 +111,20 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
   event("verify-end", { taskId: text.optional(), attempt: count.optional(), round: count.optional(), evidence: z.array(EvidenceSchema) }),
   event("review-end", { taskId: text, attempt: count, sessionId: text, modelVerdict, verdict, overruled: z.boolean(), findings: z.array(FindingSchema) }),
   event("merge-start", { taskId: text, attempt: count }),
-  event("merge-end", { taskId: text, attempt: count, outcome: MergeOutcomeSchema, commit: text.optional(), files: z.array(text), findings: z.array(FindingSchema), evidence: z.array(EvidenceSchema), durationMs: z.number() }),
+  event("merge-end", {
+    taskId: text,
+    attempt: count,
+    outcome: MergeOutcomeSchema,
+    commit: text.optional(),
+    files: z.array(text),
+    findings: z.array(FindingSchema),
+    evidence: z.array(EvidenceSchema),
+    durationMs: z.number(),
+    /** The mission commit `evidence` verified: the batch's tip, at or after `commit`. Absent: `commit`. */
+    verified: text.optional(),
+    /** The train's batch this merge went in: its number, how many tasks it took, how many verification runs it made. */
+    batch: z.strictObject({ id: count, tasks: count, verifyRuns: count }).optional(),
+  }),
   /** What an approved task produced, for the tasks that build on it: its summary, files and the public symbols it added. */
   event("task-result", { taskId: text, attempt: count, summary: text, files: z.array(text), symbols: z.array(text) }),
   event("task-approve", { taskId: text, attempt: count }),

@@ -186,7 +186,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
         findings: event.outcome === "merged" ? [] : event.findings,
         cost: { ...task.cost, mergeMs: task.cost.mergeMs + event.durationMs },
       }))
-      return event.outcome === "merged" && event.commit ? { ...merged, verifiedHead: { commit: event.commit, evidence: event.evidence } } : merged
+      const verified = event.verified ?? event.commit
+      return event.outcome === "merged" && verified ? { ...merged, verifiedHead: { commit: verified, evidence: event.evidence } } : merged
     }
     case "plan-reject":
       return { ...state, planAttempts: event.attempt, planProblems: event.problems }

@@ -4,7 +4,7 @@ import type { OrchestratorConfig } from "../config/config.js"
 import type { Workspace } from "../workspace/workspace.js"
 import { CommandSandbox } from "../sandbox/command-sandbox.js"
 import { isInside } from "../guard/path-guard.js"
-import { appendJournal, JournalWriteError, writeFileAtomic } from "../store/journal.js"
+import { appendJournal, JournalAppender, JournalWriteError, writeFileAtomic } from "../store/journal.js"
 import { acquireMissionLock, type MissionLock } from "../store/mission-lock.js"
 import type { Finding, MissionEvent, PlannedTask } from "./mission-event.js"
 import { applyEvent, initialState, type MissionState } from "./mission-state.js"
@@ -90,6 +90,8 @@ export class Mission {
   private journalLock?: MissionLock
   /** The journal's size when this process let go of it: another writer since changes it. */
   private releasedAt?: number
+  /** The journal, open while this process writes it; a failed flush halts the mission. */
+  private readonly journal: JournalAppender
 
   /** A new mission (writes its folder and first event), or one loaded from its journal (`Mission.load`). */
   constructor(
@@ -105,6 +107,7 @@ export class Mission {
     // The files copied into every worktree (.env by default): their values never reach a mission file.
     learnFileSecrets(this.redactor, directory, config.worktrees.copy)
     this.folder = path.join(directory, missionsFolder, id)
+    this.journal = new JournalAppender(this.journalFile, (error) => this.haltWith({ kind: "storage", reason: error.message }))
     if ("loaded" in start) {
       this.state = start.loaded
       return
@@ -143,7 +146,7 @@ export class Mission {
     const next = applyEvent(this.state, event)
     faultPoint(`before:${event.type}`)
     try {
-      appendJournal(this.journalFile, event, { seq: next.events })
+      this.journal.append(event, next.events)
     } catch (error) {
       if (error instanceof JournalWriteError) this.haltWith({ kind: "storage", reason: error.message })
       throw error
@@ -208,6 +211,7 @@ export class Mission {
   /** The run here is over: the lock goes (a resume elsewhere may take it). */
   releaseJournal(): void {
     if (!this.journalLock) return
+    this.journal.close()
     this.journalLock.release()
     this.journalLock = undefined
     this.releasedAt = fileSize(this.journalFile)
@@ -239,6 +243,7 @@ export class Mission {
     } catch {
       return false
     } finally {
+      this.journal.close()
       lock.value.release()
       this.releasedAt = fileSize(this.journalFile)
     }
@@ -309,6 +314,7 @@ export class Mission {
     }
     // On disk first: the engine acts on the slot only once the event is journaled.
     this.record({ type: "plan-accept", attempt, tasks })
+    this.journal.sync()
     slot.filled = true
     slot.value = this.redactor.redactDeep(tasks)
     return `Plan accepted: ${tasks.length} task${tasks.length === 1 ? "" : "s"}. Stop now.`
@@ -318,6 +324,7 @@ export class Mission {
     const slot = this.openSlotFor(sessionId, "work")
     const touchedFiles = [...(this.touched.get(sessionId) ?? [])]
     this.record({ type: "work-submit", taskId: slot.taskId!, attempt: slot.attempt!, summary, touchedFiles })
+    this.journal.sync()
     slot.filled = true
     slot.value = this.redactor.redact(summary)
     return "Submitted. The orchestrator now runs verification and a review; stop now."

@@ -130,27 +130,36 @@ const saysChange = (sentence: string) => changeVerb.test(sentence) && !createWor
  */
 export function repositoryProblems(tasks: PlannedTask[], facts: RepositoryFacts): string[] {
   const problems: string[] = []
-  for (const task of tasks) {
+  // Each task's created names and listed files once; "another task has it" is then a count above the task's own.
+  const createdBy = tasks.map((task) => new Set(sentences(task).filter((sentence) => createWord.test(sentence)).flatMap((sentence) => [...sentence.matchAll(codeName)].map((match) => match[1]!.split(".").at(-1)!))))
+  const tally = (sets: Iterable<Set<string>>) => {
+    const counts = new Map<string, number>()
+    for (const set of sets) for (const value of set) counts.set(value, (counts.get(value) ?? 0) + 1)
+    return counts
+  }
+  const creators = tally(createdBy)
+  const listers = tally(tasks.map((task) => new Set(task.files)))
+  tasks.forEach((task, index) => {
     const name = `task ${quoted(task.id)}`
-    const others = tasks.filter((other) => other !== task)
     const changing = sentences(task).filter(saysChange)
+    const listedByOthers = (file: string) => (listers.get(file) ?? 0) > (task.files.includes(file) ? 1 : 0)
+    const createdByOthers = (symbol: string) => (creators.get(symbol) ?? 0) > (createdBy[index]!.has(symbol) ? 1 : 0)
     for (const file of task.files) {
-      if (filePathProblem(file) || facts.fileExists(file) || others.some((other) => other.files.includes(file))) continue
+      if (filePathProblem(file) || facts.fileExists(file) || listedByOthers(file)) continue
       const base = file.split("/").at(-1)!
       if (!changing.some((sentence) => sentence.includes(file) || sentence.includes(base))) continue
       const similar = facts.similarFile(file)
       problems.push(`${name}: says it changes ${quoted(file)}, which does not exist${similar ? ` (did you mean ${quoted(similar)}?)` : ""}; name the existing file, or say that the task creates it`)
     }
-    const created = new Set(others.flatMap((other) => sentences(other).filter((sentence) => createWord.test(sentence)).flatMap((sentence) => [...sentence.matchAll(codeName)].map((match) => match[1]!.split(".").at(-1)!))))
     const reported = new Set<string>()
     for (const sentence of changing)
       // "Rename `a` to `b`": only the old name must exist.
       for (const match of [...sentence.matchAll(codeName)].slice(0, /\brenam/i.test(sentence) ? 1 : undefined)) {
         const symbol = match[1]!.split(".").at(-1)!
-        if (reported.has(symbol) || created.has(symbol) || facts.nameExists(symbol) || task.files.some((file) => file.includes(symbol))) continue
+        if (reported.has(symbol) || createdByOthers(symbol) || facts.nameExists(symbol) || task.files.some((file) => file.includes(symbol))) continue
         reported.add(symbol)
         problems.push(`${name}: changes ${quoted(match[1]!)}, which the repository's code does not name; check the name, or say that the task adds it`)
       }
-  }
+  })
   return problems.slice(0, maxProblems)
 }

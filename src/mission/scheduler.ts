@@ -40,14 +40,18 @@ export function remainingPaths(tasks: Pick<TaskState, "id" | "dependsOn" | "stat
 /**
  * The tasks to start now: pending, every dependency approved, within the free concurrency slots
  * and (when `exclusiveFiles`) not sharing files with a running or chosen task. The one with the
- * longest remaining path goes first (the critical path), then plan order.
+ * longest remaining path goes first (the critical path), then plan order. `paths`: those lengths,
+ * when the caller has them (they change only when tasks are added: a task's dependents are all
+ * still open while it waits).
  */
-export function selectReadyTasks(tasks: TaskState[], runningIds: ReadonlySet<string>, concurrency: number, exclusiveFiles = true): TaskState[] {
+export function selectReadyTasks(tasks: TaskState[], runningIds: ReadonlySet<string>, concurrency: number, exclusiveFiles = true, paths?: ReadonlyMap<string, number>): TaskState[] {
   const approved = new Set(tasks.filter((task) => task.status === "approved").map((task) => task.id))
   const busy = tasks.filter((task) => runningIds.has(task.id))
   const chosen: TaskState[] = []
-  const paths = remainingPaths(tasks)
-  const order = tasks.map((task, index) => ({ task, index })).sort((a, b) => paths.get(b.task.id)! - paths.get(a.task.id)! || a.index - b.index)
+  // Nothing to choose: no room, or no pending task whose dependencies are all approved.
+  if (busy.length >= concurrency || !tasks.some((task) => task.status === "pending" && !runningIds.has(task.id) && task.dependsOn.every((dependency) => approved.has(dependency)))) return chosen
+  const lengths = paths ?? remainingPaths(tasks)
+  const order = tasks.map((task, index) => ({ task, index })).sort((a, b) => (lengths.get(b.task.id) ?? 1) - (lengths.get(a.task.id) ?? 1) || a.index - b.index)
   for (const { task } of order) {
     if (busy.length + chosen.length >= concurrency) break
     if (task.status !== "pending" || runningIds.has(task.id)) continue

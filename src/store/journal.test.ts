@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process"
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { appendJournal, JournalWriteError, readJournal, writeFileAtomic, type JournalFs } from "./journal.js"
+import { appendJournal, JournalAppender, JournalWriteError, readJournal, writeFileAtomic, type JournalFs } from "./journal.js"
 import { loadJournal } from "./mission-files.js"
 import type { MissionEvent } from "../mission/mission-event.js"
 
@@ -143,4 +143,56 @@ test("atomic writes leave no temp file and replace the whole content", () => {
   writeFileAtomic(file, "two\n", { durable: false })
   assert.equal(readFileSync(file, "utf8"), "two\n")
   assert.deepEqual(readdirSync(dir), ["TODO.md"])
+})
+
+/** node:fs, counting fdatasyncs; `failSync` makes them fail with EIO. */
+function countingSyncs(failSync = false) {
+  const counted = { syncs: 0 }
+  const double: JournalFs = {
+    ...fs,
+    fdatasyncSync: (fd) => {
+      counted.syncs++
+      if (failSync) throw Object.assign(new Error("input/output error"), { code: "EIO" })
+      fs.fdatasyncSync(fd)
+    },
+  }
+  return { counted, double }
+}
+
+test("the appender writes each event at once and shares one fdatasync among the events of a turn; sync() forces it", async () => {
+  const file = journalOf([start])
+  const { counted, double } = countingSyncs()
+  const journal = new JournalAppender(file, undefined, double)
+  journal.append(plan, 2)
+  journal.append(approve, 3)
+  // Written already, before any sync: a killed process would leave both lines.
+  assert.deepEqual(readJournal(file).entries.map((e) => e.seq), [1, 2, 3])
+  assert.equal(counted.syncs, 0)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(counted.syncs, 1, "one sync for the turn's two events")
+  journal.append({ type: "task-fail", taskId: "A", reason: "x" }, 4)
+  journal.sync()
+  assert.equal(counted.syncs, 2)
+  journal.sync()
+  assert.equal(counted.syncs, 2, "nothing new: no sync")
+  journal.close()
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(counted.syncs, 2)
+})
+
+test("a write the appender cannot finish is cut back off and throws; a failed sync is reported and fails every later append", () => {
+  const file = journalOf([start])
+  const before = readFileSync(file, "utf8")
+  let calls = 0
+  const stops: JournalFs = { ...fs, writeSync: (fd, buffer, offset, length) => (++calls === 1 ? fs.writeSync(fd, buffer, offset, Math.min(length, 10)) : 0) }
+  assert.throws(() => new JournalAppender(file, undefined, stops).append(plan, 2), (error: Error) => error instanceof JournalWriteError && /ENOSPC/.test(error.message))
+  assert.equal(readFileSync(file, "utf8"), before)
+
+  const reported: string[] = []
+  const { double } = countingSyncs(true)
+  const journal = new JournalAppender(file, (error) => reported.push(error.message), double)
+  journal.append(plan, 2)
+  journal.sync()
+  assert.match(reported[0] ?? "", /could not be flushed to disk \(EIO\)/)
+  assert.throws(() => journal.append(approve, 3), JournalWriteError)
 })

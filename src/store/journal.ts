@@ -32,19 +32,31 @@ function writeFully(fs: JournalFs, fd: number, buffer: Buffer): void {
   }
 }
 
+/** The journal line of one event: version, time, sequence number (when numbered), the event. */
+function entryOf(event: MissionEvent, seq: number | undefined, now: Date): JournalEntry {
+  return { v: journalVersion, at: now.toISOString(), ...(seq === undefined ? {} : { seq }), ...event } as JournalEntry
+}
+
+const lineOf = (entry: JournalEntry) => Buffer.from(JSON.stringify(entry) + "\n", "utf8")
+
+function writeError(error: unknown): JournalWriteError {
+  const code = (error as NodeJS.ErrnoException).code ?? "error"
+  return new JournalWriteError(`the journal could not be written (${code}): ${(error as Error).message}`)
+}
+
 /**
  * Appends one event as one JSON line and flushes it to disk before returning. A write that does
  * not complete is undone (the file is cut back to where it was) and throws JournalWriteError.
  */
 export function appendJournal(file: string, event: MissionEvent, options: { seq?: number; now?: Date; fs?: JournalFs } = {}): JournalEntry {
   const fs = options.fs ?? nodeFs
-  const entry = { v: journalVersion, at: (options.now ?? new Date()).toISOString(), ...(options.seq === undefined ? {} : { seq: options.seq }), ...event } as JournalEntry
+  const entry = entryOf(event, options.seq, options.now ?? new Date())
   let fd: number | undefined
   let sizeBefore: number | undefined
   try {
     fd = fs.openSync(file, "a")
     sizeBefore = fs.fstatSync(fd).size
-    writeFully(fs, fd, Buffer.from(JSON.stringify(entry) + "\n", "utf8"))
+    writeFully(fs, fd, lineOf(entry))
     fs.fdatasyncSync(fd)
   } catch (error) {
     if (fd !== undefined && sizeBefore !== undefined) {
@@ -52,12 +64,86 @@ export function appendJournal(file: string, event: MissionEvent, options: { seq?
         fs.ftruncateSync(fd, sizeBefore)
       } catch {}
     }
-    const code = (error as NodeJS.ErrnoException).code ?? "error"
-    throw new JournalWriteError(`the journal could not be written (${code}): ${(error as Error).message}`)
+    throw writeError(error)
   } finally {
     if (fd !== undefined) fs.closeSync(fd)
   }
   return entry
+}
+
+/**
+ * A mission's journal, held open by the process that writes it. Each event is written in full
+ * before `append` returns, so a killed process loses nothing it went on from; the fdatasync that
+ * makes the writes survive a power loss is shared by the events of one event-loop turn (and
+ * forced by `sync()`, before anything is acknowledged). A write that does not complete is undone
+ * and throws JournalWriteError; a failed sync is reported to `onSyncError` and fails every later append.
+ */
+export class JournalAppender {
+  private fd?: number
+  private size = 0
+  private unsynced = false
+  private scheduled?: NodeJS.Immediate
+  private failure?: JournalWriteError
+
+  constructor(
+    readonly file: string,
+    private readonly onSyncError: (error: JournalWriteError) => void = () => {},
+    private readonly fs: JournalFs = nodeFs,
+  ) {}
+
+  append(event: MissionEvent, seq: number, now = new Date()): JournalEntry {
+    if (this.failure) throw this.failure
+    const entry = entryOf(event, seq, now)
+    const line = lineOf(entry)
+    try {
+      if (this.fd === undefined) {
+        this.fd = this.fs.openSync(this.file, "a")
+        this.size = this.fs.fstatSync(this.fd).size
+      }
+      writeFully(this.fs, this.fd, line)
+      this.size += line.length
+    } catch (error) {
+      if (this.fd !== undefined)
+        try {
+          this.fs.ftruncateSync(this.fd, this.size)
+        } catch {}
+      this.closeQuietly()
+      throw writeError(error)
+    }
+    this.unsynced = true
+    this.scheduled ??= setImmediate(() => this.sync())
+    return entry
+  }
+
+  /** Flushes what was written to the disk now. */
+  sync(): void {
+    if (this.scheduled) clearImmediate(this.scheduled)
+    this.scheduled = undefined
+    if (!this.unsynced || this.fd === undefined) return
+    try {
+      this.fs.fdatasyncSync(this.fd)
+      this.unsynced = false
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "error"
+      this.failure = new JournalWriteError(`the journal could not be flushed to disk (${code}): ${(error as Error).message}`)
+      this.closeQuietly()
+      this.onSyncError(this.failure)
+    }
+  }
+
+  /** Syncs and lets go of the file (another process may write it next). */
+  close(): void {
+    this.sync()
+    this.closeQuietly()
+  }
+
+  private closeQuietly(): void {
+    if (this.fd !== undefined)
+      try {
+        this.fs.closeSync(this.fd)
+      } catch {}
+    this.fd = undefined
+  }
 }
 
 export interface JournalRead {

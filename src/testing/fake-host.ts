@@ -50,7 +50,11 @@ export class FakeHost implements MissionHost {
   /** Agents every directory's instance has; a test may take them away. */
   agents = ["commander", "planner", "worker", "reviewer", "master-reviewer"]
 
-  async agentNames(): Promise<HostResult<string[]>> {
+  /** The directories whose agents were asked for (the host starts an instance for each new one). */
+  readonly agentChecks: string[] = []
+
+  async agentNames(directory: string): Promise<HostResult<string[]>> {
+    this.agentChecks.push(directory)
     return { ok: true, value: this.agents }
   }
 

@@ -1,4 +1,5 @@
 import { tool } from "./define-tool.js"
+import { weightOf } from "../context/memory.js"
 import { checkedTool } from "./checked-tool.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 
@@ -12,11 +13,12 @@ export function memoryReadTool(registry: MissionRegistry) {
     async execute(args, context) {
       const binding = registry.binding(context.sessionID)
       if (!binding || binding.role === "commander") throw new Error("only an orchestrator child session may call memory_read")
-      const { items } = binding.mission.state.memory
+      const memory = binding.mission.state.memory
+      const { items } = memory
       if (!args.ids.length) return items.map((item) => `[${item.id}] ${item.text.split("\n")[0]!.slice(0, 100)}`).join("\n") || "(the memory is empty)"
       return args.ids.map((id) => {
         const item = items.find((other) => other.id === id)
-        return item ? `[${item.id}] (${item.kind}${item.core ? ", core" : `, weight ${item.weight.toFixed(2)}`})\n${item.text}` : `[${id}] no such item`
+        return item ? `[${item.id}] (${item.kind}${item.core ? ", core" : `, weight ${weightOf(memory, item).toFixed(2)}`})\n${item.text}` : `[${id}] no such item`
       }).join("\n\n")
     },
   })

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import path from "node:path"
-import { git } from "./git.js"
+import { git, readObjects } from "./git.js"
 
 /** One changed file's text on both sides; undefined where it does not exist. */
 export interface FileVersions {
@@ -9,34 +9,31 @@ export interface FileVersions {
   after?: string
 }
 
-async function show(directory: string, commit: string, file: string): Promise<string | undefined> {
-  const result = await git(["show", `${commit}:${file}`], directory)
-  return result.ok ? result.stdout : undefined
-}
-
 /**
- * The files changed in `directory` since `base`, with both versions: against `HEAD` when the
- * change is committed (a task's worktree, the mission branch), else against the working tree (a
- * shared tree), untracked files included. At most `maxFiles`, in path order.
+ * The files changed in `directory` since `base`, with both versions: against the commit `tip`
+ * when the change is committed (a task's branch, the mission branch), else against the working
+ * tree (a shared tree), untracked files included. At most `maxFiles`, in path order.
  */
-export async function changedFileVersions(directory: string, base: string, committed: boolean, maxFiles = 40): Promise<FileVersions[]> {
-  const names = await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(committed ? ["HEAD"] : [])], directory)
+export async function changedFileVersions(directory: string, base: string, tip?: string, maxFiles = 40): Promise<FileVersions[]> {
+  const committed = tip !== undefined
+  const names = await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(committed ? [tip] : [])], directory)
   if (!names.ok) return []
   const files = new Set(names.stdout.split("\n").filter(Boolean))
   if (!committed) {
     const untracked = await git(["ls-files", "--others", "--exclude-standard"], directory)
     for (const file of untracked.stdout.split("\n").filter(Boolean)) files.add(file)
   }
-  const versions: FileVersions[] = []
-  for (const file of [...files].sort().slice(0, maxFiles)) {
-    const before = await show(directory, base, file)
+  const chosen = [...files].sort().slice(0, maxFiles)
+  // Both sides of every file from one git process (paths relative to `directory`: `./`).
+  const objects = await readObjects(chosen.flatMap((file) => [`${base}:./${file}`, ...(committed ? [`${tip}:./${file}`] : [])]), directory)
+  return chosen.map((file, index) => {
+    const before = objects[committed ? index * 2 : index]
     let after: string | undefined
-    if (committed) after = await show(directory, "HEAD", file)
+    if (committed) after = objects[index * 2 + 1]
     else
       try {
         after = readFileSync(path.join(directory, file), "utf8")
       } catch {}
-    versions.push({ file, before, after })
-  }
-  return versions
+    return { file, before, after }
+  })
 }

@@ -32,13 +32,52 @@ export function gitEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...env, ...extra }
 }
 
+/** git processes this process has started: what `bench:schedule` divides by the tasks. */
+let started = 0
+export function gitProcessCount(): number {
+  return started
+}
+
 /** Runs git, hardened (see hardenedGitArguments); never throws (failures are values). */
-export function git(args: string[], cwd: string, env: Record<string, string> = {}): Promise<GitResult> {
+export function git(args: string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<GitResult> {
+  started++
   return new Promise((resolve) => {
     const command = args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...args.slice(1)] : args
-    execFile("git", [...hardenedGitArguments(), ...command], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+    const child = execFile("git", [...hardenedGitArguments(), ...command], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) }),
     )
+    if (input !== undefined) child.stdin?.end(input)
+  })
+}
+
+/**
+ * The contents of many `<commit>:<path>` objects from one `git cat-file --batch` process;
+ * undefined for one that does not exist. Never throws: a failed process reads as all missing.
+ */
+export function readObjects(specs: string[], cwd: string): Promise<Array<string | undefined>> {
+  if (specs.length === 0) return Promise.resolve([])
+  started++
+  return new Promise((resolve) => {
+    const child = execFile("git", [...hardenedGitArguments(), "cat-file", "--batch"], { cwd, env: gitEnvironment({}), encoding: "buffer", maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return resolve(specs.map(() => undefined))
+      const found: Array<string | undefined> = []
+      let at = 0
+      for (let index = 0; index < specs.length; index++) {
+        const end = stdout.indexOf(10, at)
+        if (end < 0) break
+        const header = stdout.subarray(at, end).toString("utf8").split(" ")
+        at = end + 1
+        const size = Number(header[2])
+        if (header.length !== 3 || !Number.isInteger(size)) {
+          found.push(undefined)
+          continue
+        }
+        found.push(header[1] === "blob" ? stdout.subarray(at, at + size).toString("utf8") : undefined)
+        at += size + 1
+      }
+      resolve(specs.map((_, index) => found[index]))
+    })
+    child.stdin?.end(specs.map((spec) => `${spec}\n`).join(""))
   })
 }
 

@@ -36,6 +36,8 @@ export interface Workspace {
   /** True when each task has its own tree and its approved change must be merged. */
   readonly isolated: boolean
   openTask(taskId: string): Promise<Outcome<TaskTree>>
+  /** Makes up to `count` task trees ahead of need, free for the first tasks; returns their directories (none for a shared tree). */
+  warmTrees(count: number): Promise<string[]>
   /** Code commits what the worker changed; returns the files the task changed so far. */
   commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>>
   taskDiff(taskId: string, files: string[], maxChars?: number): Promise<string>
@@ -49,7 +51,8 @@ export interface Workspace {
   undoIntegrate(before: string): Promise<Outcome<void>>
   /** The mission-branch commit whose message carries `marker`, if a merge made one (for a resume). */
   findMerge(marker: string): Promise<string | undefined>
-  releaseTask(taskId: string): Promise<void>
+  /** The task's tree is free for the next task; `merged`: its work is in the mission branch. */
+  releaseTask(taskId: string, merged: boolean): Promise<void>
   close(sealed: boolean): Promise<WorkspaceClosing>
 }
 
@@ -83,6 +86,9 @@ export class SharedWorkspace implements Workspace {
   async openTask(): Promise<Outcome<TaskTree>> {
     return { ok: true, value: { directory: this.root, createMs: 0, prepareMs: 0 } }
   }
+  async warmTrees(): Promise<string[]> {
+    return []
+  }
   async commitTask(): Promise<Outcome<{ files: string[] }>> {
     return { ok: true, value: { files: [] } }
   }
@@ -96,7 +102,7 @@ export class SharedWorkspace implements Workspace {
     return this.base
   }
   async changeVersions(): Promise<FileVersions[]> {
-    return this.base ? changedFileVersions(this.root, this.base, false) : []
+    return this.base ? changedFileVersions(this.root, this.base) : []
   }
   async missionHead(): Promise<undefined> {
     return undefined

@@ -26,23 +26,40 @@ export function addWorktree(repo: string, directory: string, branch: string, com
   return gitValue(["worktree", "add", "-q", "-b", branch, directory, commit], repo)
 }
 
-/** Checks what provisioning promised: git lists the worktree, it is on its branch, at `commit`. */
-export async function verifyWorktree(repo: string, directory: string, branch: string, commit: string): Promise<Outcome<void>> {
-  const list = await gitValue(["worktree", "list", "--porcelain"], repo)
-  if (!list.ok) return list
-  const listed = list.value.split("\n").some((line) => line.startsWith("worktree ") && real(line.slice(9)) === real(directory))
-  if (!listed) return { ok: false, error: `git does not list the worktree ${directory}` }
-  const head = await gitValue(["rev-parse", "HEAD"], directory)
-  if (!head.ok || head.value !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
-  const ref = await gitValue(["symbolic-ref", "-q", "HEAD"], directory)
-  if (!ref.ok || ref.value !== `refs/heads/${branch}`) return { ok: false, error: `the worktree ${directory} is not on ${branch}` }
+/** Adds a worktree at `commit` with no branch: a pooled slot made before its first task. */
+export function addDetachedWorktree(repo: string, directory: string, commit: string): Promise<Outcome<string>> {
+  return gitValue(["worktree", "add", "-q", "--detach", directory, commit], repo)
+}
+
+/**
+ * Checks what provisioning promised, in one git process: `directory` is the top of a worktree of
+ * this repository (its git folder holds the directory: half-made ones have no `.git` and fail),
+ * on `branch`, at `commit`.
+ */
+export async function verifyWorktree(directory: string, branch: string, commit: string): Promise<Outcome<void>> {
+  const facts = await gitValue(["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"], directory)
+  if (!facts.ok) return { ok: false, error: `${directory} is not a git worktree: ${facts.error}` }
+  const [top = "", commonDir = "", head, ref] = facts.value.split("\n")
+  if (real(top) !== real(directory) || !real(directory).startsWith(`${real(commonDir)}${path.sep}`)) return { ok: false, error: `git does not list the worktree ${directory}` }
+  if (head !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
+  if (ref !== `refs/heads/${branch}`) return { ok: false, error: `the worktree ${directory} is not on ${branch}` }
   return { ok: true, value: undefined }
+}
+
+/** Puts a worktree on a new `branch` (refused if it exists) at a clean `commit`, keeping the prepared paths: a pooled worktree taking its next task. */
+export async function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
+  const checkout = await gitValue(["checkout", "-q", "-f", "-b", branch, commit], directory)
+  return checkout.ok ? cleanWorktree(directory, prepared) : checkout
 }
 
 /** Puts an existing worktree back to a clean `commit` (its branch moves there), keeping the prepared paths. */
 export async function resetWorktree(directory: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
   const reset = await gitValue(["reset", "-q", "--hard", commit], directory)
-  if (!reset.ok) return reset
+  return reset.ok ? cleanWorktree(directory, prepared) : reset
+}
+
+/** Removes what git does not track (ignored files stay: installs, caches), except the prepared paths. */
+async function cleanWorktree(directory: string, prepared: Iterable<string>): Promise<Outcome<void>> {
   const keep = [...prepared].flatMap((file) => ["-e", `/${file}`])
   const clean = await gitValue(["clean", "-fdq", ...keep], directory)
   return clean.ok ? { ok: true, value: undefined } : clean

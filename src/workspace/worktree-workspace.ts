@@ -2,14 +2,14 @@ import { rmSync, rmdirSync } from "node:fs"
 import path from "node:path"
 import { oneAtATime } from "../concurrency/one-at-a-time.js"
 import { faultPoint } from "../mission/fault-point.js"
-import { commitIdentity, gitValue, truncate, type Outcome } from "./git.js"
+import { commitIdentity, git, gitValue, truncate, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
 import { changedFileVersions, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
-import { addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, verifyWorktree } from "./worktree-ops.js"
+import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, switchWorktree, verifyWorktree } from "./worktree-ops.js"
 
 export interface WorktreeSettings {
   includeUncommitted: boolean
@@ -18,23 +18,50 @@ export interface WorktreeSettings {
   keep: boolean
 }
 
-interface TaskWorktree {
-  /** The worktree's top, and where the task works: the top, or the project's subfolder in it. */
+/**
+ * A pooled worktree. The host makes an instance (config, plugins, agents) per directory, which
+ * costs seconds: a slot keeps its directory, so that is paid once per slot, not once per task.
+ */
+interface Slot {
+  /** The worktree's top, and where its task works: the top, or the project's subfolder in it. */
   top: string
   directory: string
-  branch: string
-  base: string
+  /** On disk and listed by git. */
+  made: boolean
+  /** The task working in it now; unset while it is free. */
+  taskId?: string
+  /** The branch checked out in it. */
+  branch?: string
   prepared: Set<string>
+  /** `git add` pathspecs that leave the prepared and host-owned paths out, for the prepared set of that size. */
+  exclusions?: { count: number; pathspecs: string[] }
 }
 
+interface TaskWorktree {
+  slot: Slot
+  branch: string
+  base: string
+  merged: boolean
+  /** The task's last commit (its base until it commits): only the engine commits on a task's branch. */
+  tip: string
+  /** The task's diff, kept for the range it was taken of (the review and the merge train both show it). */
+  diff?: { range: string; text: string }
+}
+
+/** Where pooled worktrees live in a mission's folder ("tasks": one per task, before the pool). */
+const poolFolders = ["slots", "tasks"]
+
 /**
- * One git worktree per task, on its own branch from the mission branch's head; approved tasks
- * are squash-merged into the mission branch, one at a time, in the mission's own worktree. The
- * user's checkout is read at the start and written only at the end (landing), if at all.
+ * Task worktrees from a pool (at most as many as tasks run at once), each task on its own branch
+ * from the mission branch's head; approved tasks are squash-merged into the mission branch, one at
+ * a time, in the mission's own worktree. The user's checkout is read at the start and written
+ * only at the end (landing), if at all.
  */
 export class WorktreeWorkspace implements Workspace {
   readonly isolated = true
   private readonly tasks = new Map<string, TaskWorktree>()
+  private readonly slots: Slot[] = []
+  private head?: string
   /** git does not add or remove worktrees safely in parallel (`.git/worktrees` is shared): one at a time. */
   private readonly worktreeChanges = oneAtATime()
 
@@ -90,7 +117,7 @@ export class WorktreeWorkspace implements Workspace {
     const missionDirectory = subfolder ? path.join(missionTop, subfolder) : missionTop
     const added = await addWorktree(root, missionTop, branch, base)
     if (!added.ok) return { ok: false, error: `cannot create the mission worktree: ${added.error}` }
-    const checked = await verifyWorktree(root, missionTop, branch, base)
+    const checked = await verifyWorktree(missionTop, branch, base)
     const prepared = checked.ok ? await prepareWorktree(root, missionDirectory, settings.preparation, true, signal) : checked
     if (!prepared.ok) {
       await removeWorktree(root, missionTop, branch)
@@ -121,7 +148,7 @@ export class WorktreeWorkspace implements Workspace {
     const tip = await gitValue(["rev-parse", "--verify", `refs/heads/${branch}`], root)
     if (!tip.ok) return { ok: false, error: `the mission branch ${branch} is gone` }
     await gitValue(["worktree", "prune"], root)
-    if (!(await verifyWorktree(root, missionTop, branch, tip.value)).ok) {
+    if (!(await verifyWorktree(missionTop, branch, tip.value)).ok) {
       await removeWorktree(root, missionTop)
       rmSync(missionTop, { recursive: true, force: true })
       const added = await gitValue(["worktree", "add", "-q", missionTop, branch], root)
@@ -132,12 +159,13 @@ export class WorktreeWorkspace implements Workspace {
     const prepared = await prepareWorktree(root, missionDirectory, settings.preparation, false)
     if (!prepared.ok) return prepared
     const listed = await gitValue(["worktree", "list", "--porcelain"], root)
+    const pooled = poolFolders.map((name) => path.join(folder, name) + path.sep)
     for (const line of listed.ok ? listed.value.split("\n") : [])
-      if (line.startsWith("worktree ") && line.slice(9).startsWith(path.join(folder, "tasks"))) await removeWorktree(root, line.slice(9))
-    rmSync(path.join(folder, "tasks"), { recursive: true, force: true })
+      if (line.startsWith("worktree ") && pooled.some((prefix) => line.slice(9).startsWith(prefix))) await removeWorktree(root, line.slice(9))
+    for (const name of poolFolders) rmSync(path.join(folder, name), { recursive: true, force: true })
     const taskBranches = await gitValue(["branch", "--list", "--format=%(refname:short)", `${branch}-task-*`], root)
-    for (const taskBranch of taskBranches.ok ? taskBranches.value.split("\n").filter(Boolean) : [])
-      if (!failedBranches.includes(taskBranch)) await gitValue(["branch", "-D", "-q", taskBranch], root)
+    const unfinished = (taskBranches.ok ? taskBranches.value.split("\n").filter(Boolean) : []).filter((taskBranch) => !failedBranches.includes(taskBranch))
+    if (unfinished.length) await gitValue(["branch", "-D", "-q", ...unfinished], root)
     const identity = await commitIdentity(root)
     const value = new WorktreeWorkspace(root, { ...opening, branch, head, base }, missionDirectory, folder, identity, settings, new Set(prepared.value), subfolder, repoTop)
     return { ok: true, value }
@@ -155,60 +183,120 @@ export class WorktreeWorkspace implements Workspace {
   async changeVersions(taskId?: string): Promise<FileVersions[]> {
     const task = taskId === undefined ? undefined : this.tasks.get(taskId)
     if (taskId !== undefined && !task) return []
-    return task ? changedFileVersions(task.directory, task.base, true) : changedFileVersions(this.missionDirectory, this.opening.base, true)
+    return changedFileVersions(this.missionDirectory, task?.base ?? this.opening.base, task?.branch ?? "HEAD")
   }
 
-  missionHead(): Promise<string | undefined> {
-    return this.headOf(this.missionDirectory)
+  /** The mission branch's head: read once, then kept, as only this workspace moves it (merges, undos). */
+  async missionHead(): Promise<string | undefined> {
+    this.head ??= await this.headOf(this.missionDirectory)
+    return this.head
   }
 
-  /** A fresh tree on the mission's current head: created the first time, reset in place after that. */
+  /**
+   * A fresh tree on the mission's current head, on the task's own branch: a free slot of the pool
+   * switched to it (a new slot when none is free). The task's next attempt after a failed merge
+   * resets the same slot in place.
+   */
   async openTask(taskId: string): Promise<Outcome<TaskTree>> {
     const head = await this.missionHead()
     if (!head) return { ok: false, error: "the mission worktree has no HEAD" }
     const started = Date.now()
     const existing = this.tasks.get(taskId)
-    const top = path.join(this.folder, "tasks", taskId)
-    const task = existing ?? { top, directory: this.inProject(top), branch: `${this.opening.branch}-task-${taskId}`, base: head, prepared: new Set<string>() }
-    const placed = await this.worktreeChanges(async (): Promise<Outcome<void>> => {
-      const made = existing ? await resetWorktree(task.top, head, this.fromTop(task.prepared)) : await addWorktree(this.root, task.top, task.branch, head)
-      if (!made.ok) return { ok: false, error: `cannot ${existing ? "reset" : "create"} the worktree of task ${taskId}: ${made.error}` }
-      faultPoint("worktree:placed")
-      this.tasks.set(taskId, task)
-      task.base = head
-      const checked = await verifyWorktree(this.root, task.top, task.branch, head)
-      return checked.ok ? checked : { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
-    })
-    if (!placed.ok) return placed
+    const own = existing && (existing.slot.taskId === undefined || existing.slot.taskId === taskId) ? existing.slot : undefined
+    const slot = own ?? this.claimSlot()
+    slot.taskId = taskId
+    const task: TaskWorktree = existing ?? { slot, branch: `${this.opening.branch}-task-${taskId}`, base: head, tip: head, merged: false }
+    const action = !slot.made ? "create" : slot.branch === task.branch ? "reset" : "switch"
+    const made =
+      action === "create"
+        ? await this.worktreeChanges(() => addWorktree(this.root, slot.top, task.branch, head))
+        : action === "reset"
+          ? await resetWorktree(slot.top, head, this.fromTop(slot.prepared))
+          : await switchWorktree(slot.top, task.branch, head, this.fromTop(slot.prepared))
+    if (!made.ok) {
+      slot.taskId = undefined
+      return { ok: false, error: `cannot ${action} the worktree of task ${taskId}: ${made.error}` }
+    }
+    Object.assign(slot, { made: true, branch: task.branch })
+    faultPoint("worktree:placed")
+    Object.assign(task, { slot, base: head, tip: head })
+    this.tasks.set(taskId, task)
+    const checked = await verifyWorktree(slot.top, task.branch, head)
+    if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
     const createMs = Date.now() - started
-    const prepared = await prepareWorktree(this.root, task.directory, this.settings.preparation, !existing)
+    const prepared = await prepareWorktree(this.root, slot.directory, this.settings.preparation, action !== "reset")
     if (!prepared.ok) return { ok: false, error: `task ${taskId}: ${prepared.error}` }
-    for (const file of prepared.value) task.prepared.add(file)
-    return { ok: true, value: { directory: task.directory, branch: task.branch, base: head, createMs, prepareMs: Date.now() - started - createMs } }
+    for (const file of prepared.value) slot.prepared.add(file)
+    return { ok: true, value: { directory: slot.directory, branch: task.branch, base: head, createMs, prepareMs: Date.now() - started - createMs } }
+  }
+
+  /** A free slot, the one made longest ago first (its host instance is warm); a new one when all are taken. */
+  private claimSlot(): Slot {
+    return this.slots.find((candidate) => candidate.made && candidate.taskId === undefined) ?? this.slots.find((candidate) => candidate.taskId === undefined) ?? this.newSlot()
+  }
+
+  private newSlot(): Slot {
+    const top = path.join(this.folder, "slots", String(this.slots.length + 1))
+    const slot: Slot = { top, directory: this.inProject(top), made: false, prepared: new Set() }
+    this.slots.push(slot)
+    return slot
+  }
+
+  /**
+   * Makes slots up to `count` before any task needs them (while the planner works), on the
+   * mission's head with no branch, prepared but without the setup commands (a task's switch runs
+   * those). Not called while tasks run. A slot git cannot make is dropped, and warming stops.
+   */
+  async warmTrees(count: number): Promise<string[]> {
+    const head = await this.missionHead()
+    const made: string[] = []
+    while (head && this.slots.length < count) {
+      const slot = this.newSlot()
+      const added = await this.worktreeChanges(() => addDetachedWorktree(this.root, slot.top, head))
+      const prepared = added.ok ? await prepareWorktree(this.root, slot.directory, this.settings.preparation, false) : added
+      if (!added.ok) {
+        this.slots.pop()
+        break
+      }
+      slot.made = true
+      if (prepared.ok) for (const file of prepared.value) slot.prepared.add(file)
+      made.push(slot.directory)
+    }
+    return made
   }
 
   async commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>> {
     const task = this.tasks.get(taskId)
     if (!task) return { ok: false, error: `task ${taskId} has no worktree` }
-    const excluded = await excludePathspecs(task.directory, [...task.prepared, ...hostOwnedPaths])
-    const add = await gitValue(["add", "-A", "--", ":(top)", ...excluded], task.directory)
+    const directory = task.slot.directory
+    const slot = task.slot
+    if (slot.exclusions?.count !== slot.prepared.size) slot.exclusions = { count: slot.prepared.size, pathspecs: await excludePathspecs(directory, [...slot.prepared, ...hostOwnedPaths]) }
+    const excluded = slot.exclusions.pathspecs
+    const add = await gitValue(["add", "-A", "--", ":(top)", ...excluded], directory)
     if (!add.ok) return add
-    const staged = await gitValue(["diff", "--cached", "--name-only"], task.directory)
+    // Exit 1: something is staged.
+    const unchanged = (await git(["diff", "--cached", "--quiet"], directory)).ok
     let commit: string | undefined
-    if (staged.ok && staged.value) {
-      const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], task.directory)
+    if (!unchanged) {
+      const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], directory)
       if (!made.ok) return made
-      commit = await this.headOf(task.directory)
+      commit = await this.headOf(directory)
+      if (commit) task.tip = commit
     }
-    const files = await gitValue(["diff", "--name-only", "--relative", task.base, "HEAD"], task.directory)
+    const files = await gitValue(["diff", "--name-only", "--relative", task.base, commit ?? "HEAD"], directory)
     return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
   }
 
   async taskDiff(taskId: string, _files: string[], maxChars = 24_000): Promise<string> {
     const task = this.tasks.get(taskId)
     if (!task) return "(no worktree)"
-    const diff = await gitValue(["diff", "--no-color", task.base, "HEAD"], task.directory)
-    return truncate(diff.ok ? diff.value || "(no changes)" : diff.error, maxChars)
+    const range = `${task.base}..${task.tip}`
+    if (task.diff?.range !== range) {
+      const diff = await gitValue(["diff", "--no-color", task.base, task.tip], this.missionDirectory)
+      if (!diff.ok) return truncate(diff.error, maxChars)
+      task.diff = { range, text: diff.value || "(no changes)" }
+    }
+    return truncate(task.diff.text, maxChars)
   }
 
   async missionDiff(_files: string[], maxChars = 24_000): Promise<string> {
@@ -238,48 +326,57 @@ export class WorktreeWorkspace implements Workspace {
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
       return { status: "error", error: made.error }
     }
-    return { status: "merged", before, commit: await this.missionHead(), files: staged.value.split("\n") }
+    this.head = await this.headOf(this.missionDirectory)
+    return { status: "merged", before, commit: this.head, files: staged.value.split("\n") }
   }
 
-  undoIntegrate(before: string): Promise<Outcome<void>> {
-    return resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
+  async undoIntegrate(before: string): Promise<Outcome<void>> {
+    const reset = await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
+    this.head = reset.ok ? before : undefined
+    return reset
   }
 
-  /** Removes a merged task's worktree and branch (unless `keep`). */
-  async releaseTask(taskId: string): Promise<void> {
+  /**
+   * The task's slot goes back to the pool. A merged task's branch is deleted at the close, with
+   * the others in one git process; an unmerged one's stays while it holds work.
+   */
+  async releaseTask(taskId: string, merged: boolean): Promise<void> {
     const task = this.tasks.get(taskId)
-    if (!task || this.settings.keep) return
-    await this.worktreeChanges(() => removeWorktree(this.root, task.top, task.branch))
-    this.tasks.delete(taskId)
+    if (!task) return
+    task.merged ||= merged
+    if (task.slot.taskId === taskId) task.slot.taskId = undefined
   }
 
   /**
    * Lands the result when sealed, then removes what the mission made. Kept: the mission branch
-   * unless it landed by fast-forward or holds nothing; a task branch holding unmerged work.
+   * unless it landed by fast-forward or holds nothing; a task branch holding unmerged work;
+   * everything, with `keep`.
    */
   async close(sealed: boolean): Promise<WorkspaceClosing> {
+    const keep = this.settings.keep
     const keptBranches: string[] = []
-    const keptWorktrees: string[] = []
-    for (const [taskId, task] of this.tasks) {
-      if (this.settings.keep) {
-        keptWorktrees.push(task.directory)
-        keptBranches.push(task.branch)
-        continue
+    const keptWorktrees = keep ? this.slots.filter((slot) => slot.made).map((slot) => slot.directory) : []
+    if (!keep) for (const slot of this.slots) if (slot.made) await removeWorktree(this.root, slot.top)
+    const deleted: string[] = []
+    for (const task of this.tasks.values()) {
+      if (keep) keptBranches.push(task.branch)
+      else if (task.merged) deleted.push(task.branch)
+      else {
+        const work = await gitValue(["rev-list", "--count", `${task.base}..${task.branch}`], this.root)
+        if (work.ok && work.value !== "0") keptBranches.push(task.branch)
+        else deleted.push(task.branch)
       }
-      const work = await gitValue(["rev-list", "--count", `${task.base}..${task.branch}`], this.root)
-      const hasWork = work.ok && work.value !== "0"
-      await removeWorktree(this.root, task.top, hasWork ? undefined : task.branch)
-      if (hasWork) keptBranches.push(task.branch)
-      this.tasks.delete(taskId)
     }
+    if (deleted.length) await gitValue(["branch", "-D", "-q", ...deleted], this.root)
+    this.tasks.clear()
     const landing = await this.land(sealed)
-    const keepMissionBranch = this.settings.keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
-    if (this.settings.keep) keptWorktrees.push(this.missionDirectory)
+    const keepMissionBranch = keep || (landing.landing !== "fast-forward" && landing.landing !== "nothing")
+    if (keep) keptWorktrees.push(this.missionDirectory)
     else await removeWorktree(this.root, this.missionTop, keepMissionBranch ? undefined : this.opening.branch)
     if (keepMissionBranch) keptBranches.unshift(this.opening.branch)
     await gitValue(["worktree", "prune"], this.root)
-    if (!this.settings.keep) {
-      rmSync(path.join(this.folder, "tasks"), { recursive: true, force: true })
+    if (!keep) {
+      for (const name of poolFolders) rmSync(path.join(this.folder, name), { recursive: true, force: true })
       try {
         rmdirSync(this.folder)
       } catch {}

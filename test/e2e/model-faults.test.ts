@@ -81,14 +81,14 @@ test("a 429 window: the model's slots halve and hold for Retry-After, then grow 
 test("a model that stalls every time: each try ends at its time budget, the mission pauses instead of spinning, and resumes later", async () => {
   const project = sampleProject()
   seedOpencodeFolder(project)
-  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ budget: { seconds: 3, toolCalls: 50 }, faults: { backoffSeconds: 0.2, pauseAfter: 2 } }))
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ budget: { seconds: 8, toolCalls: 50 }, faults: { backoffSeconds: 0.2, pauseAfter: 2 } }))
   const onlyA: ScriptedRule = { agent: "planner", replies: [call("submit_plan", { tasks: [plan[0]] }), say("Plan submitted.")] }
   const stalling: ScriptedRule = { agent: "worker", replies: [{ text: "thinking", fault: "stall" }] }
   const paused = await runTask(project, sumStatsScenario([onlyA, stalling]), ["add", "a", "sum"])
   assert.equal(paused.exitCode, 4, `paused has its own exit code\n${explain(paused)}`)
   assert.match(paused.output, /PAUSED: the model provider failed 2 times in a row.* Go on with \/resume-mission m-/)
   const [pause] = eventsOf(project, "mission-pause")
-  assert.match(pause!.reason, /the model provider failed 2 times in a row; last: the worker was aborted: the time budget of 3 s was spent/)
+  assert.match(pause!.reason, /the model provider failed 2 times in a row; last: the worker was aborted: the time budget of 8 s was spent/)
   assert.equal(requestsOf(paused, "worker"), 2, "two tries, then the pause: no retry storm")
 
   const resumed = await runHost({ project, home: sharedHome(), scenario: sumStatsScenario([onlyA]), args: ["--command", "resume-mission"], timeoutMs: 120_000 })

@@ -68,7 +68,7 @@ test("a worker's commands run in the sandbox: canaries outside its worktree surv
   const shell = (command: string, extra: object = {}) => call("shell", { command, ...extra })
   const marker = `sleep 29${Math.floor(Math.random() * 9)}.${Math.floor(Math.random() * 1000)}`
   // Tasks A and B run at once; A's write into B's worktree waits until B's worker was heard from.
-  const intoB: ScriptedReply = { ...shell(`echo pwned > ../B/other-task-canary.txt; echo pwned > ../../mission/canary.txt; echo "other worktrees: $?"`), waitForRequest: { agent: "worker", task: "B", timeoutMs: 60_000 } }
+  const intoB: ScriptedReply = { ...shell(`for other in ../*/; do [ "$other" = "../\${PWD##*/}/" ] || echo pwned > "\${other}other-task-canary.txt"; done; echo pwned > ../../mission/canary.txt; echo "other worktrees: $?"`), waitForRequest: { agent: "worker", task: "B", timeoutMs: 60_000 } }
   const reckless = workerA(
       shell(`echo pwned > ${canaries.checkout}; echo pwned >> ${canaries.home}; echo "checkout+home: $?"`),
       shell(`rm\${IFS}-rf\${IFS}${sibling}; echo "sibling: $?"`),
@@ -98,7 +98,7 @@ test("a worker's commands run in the sandbox: canaries outside its worktree surv
     assert.match(results[1]!, /sibling: 1/, all)
     assert.match(results[2]!, /hook: 1/, all)
     // stdout and stderr arrive in either order.
-    for (const line of [/B\/other-task-canary.txt: Read-only file system/, /mission\/canary.txt: Read-only file system/, /other worktrees: 1/]) assert.match(results[3]!, line, all)
+    for (const line of [/\.\.\/\d+\/other-task-canary.txt: Read-only file system/, /mission\/canary.txt: Read-only file system/, /other worktrees: 1/]) assert.match(results[3]!, line, all)
     assert.match(results[4]!, /unreachable/, all)
     assert.doesNotMatch(results[5]!, new RegExp(secret), all)
     assert.match(results[5]!, /No such file/, "the file is there outside, hidden inside")

@@ -1,13 +1,13 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { call, goal, plan, say, sources, sumStatsScenario, workerRule } from "../../src/demo/sum-stats-scenario.js"
 import type { ScriptedRule } from "../../src/scripted-model/scenario.js"
 import { builtPluginPath, seedOpencodeFolder } from "../../src/testing/host-environment.js"
 import { missionFolders, missionJournal } from "../../src/testing/sample-project.js"
-import { eventsOf, explain, journalOf, missionFolder, runTask, sampleProject } from "./e2e-fixture.js"
+import { eventsOf, explain, journalOf, missionFolder, runTask, sampleProject, sharedHome } from "./e2e-fixture.js"
 
 // Issue 3 on the real host: every writing task in its own git worktree, merged back by code.
 
@@ -131,10 +131,10 @@ test("a worktree that cannot be provisioned (its branch exists): a clear task er
   const run = await runTask(project, sumStatsScenario([slowPlanner]), ["add", "a", "sum"]).finally(() => clearInterval(watch))
   assert.equal(run.exitCode, 3, explain(run))
   const [fail] = eventsOf(project, "task-fail")
-  assert.match(fail!.reason, /cannot create the worktree of task A: git worktree failed: .*already exists/)
+  assert.match(fail!.reason, /cannot (create|switch) the worktree of task A: git (worktree|checkout) failed: .*already exists/)
   assert.equal(run.requests.filter((request) => request.agent === "worker").length, 0, "no worker ran")
   assert.equal(existsSync(path.join(project, "src")), false)
-  assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /cannot create the worktree of task A/)
+  assert.match(readFileSync(path.join(missionFolder(project), "report.md"), "utf8"), /cannot (create|switch) the worktree of task A/)
   assertNothingLeft(project, `main\n${blocked}`)
 })
 
@@ -199,4 +199,33 @@ test("sealed while your HEAD moved: the result is kept on its branch, the last l
   assert.equal(existsSync(path.join(project, "src", "sum.js")), false, "nothing landed")
   const [close] = eventsOf(project, "workspace-close")
   assert.equal(close!.landing, "branch")
+})
+
+/** The directories the host made an instance for during this project's runs, from its own log ("creating instance"). */
+function hostInstances(project: string): string[] {
+  const folder = path.join(sharedHome(), "data", "opencode", "log")
+  const lines = readdirSync(folder).flatMap((name) => readFileSync(path.join(folder, name), "utf8").split("\n"))
+  return lines.filter((line) => line.includes('message="creating instance"')).map((line) => /directory=(\S+)/.exec(line)?.[1] ?? "").filter((directory) => directory.startsWith(`${project}/`))
+}
+
+test("four tasks at concurrency 2 share two pooled worktrees: the host starts an instance per slot, not per task", async () => {
+  const project = sampleProject()
+  mkdirSync(path.join(project, ".opencode"), { recursive: true })
+  writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ concurrency: 2, verify: ["true"] }))
+  git(project, "add", ".opencode/orchestrator.json")
+  git(project, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "config")
+  const ids = ["A", "B", "C", "D"]
+  const tasks = ids.map((id) => ({ id, title: `Module ${id}`, description: `Add src/${id}.js`, acceptance: [`src/${id}.js exists`], files: [`src/${id}.js`], dependsOn: [] }))
+  const scenario = sumStatsScenario([planRule(tasks), ...ids.map((id) => workerRule(id, [[`src/${id}.js`, `export const ${id} = "${id}"\n`]], { delayMs: 300 }))])
+  const run = await runTask(project, scenario, ["add", "four", "modules"])
+  assert.equal(run.exitCode, 0, explain(run))
+  for (const id of ids) assert.equal(readFileSync(path.join(project, "src", `${id}.js`), "utf8"), `export const ${id} = "${id}"\n`)
+  const ready = eventsOf(project, "worktree-ready")
+  assert.deepEqual(ready.map((event) => event.taskId).sort(), ids)
+  assert.equal(new Set(ready.map((event) => event.branch)).size, 4, "each task has its own branch")
+  const slots = [...new Set(ready.map((event) => event.directory))]
+  assert.equal(slots.length, 2, slots.join("\n"))
+  const instances = hostInstances(project).filter((directory) => directory.includes("/orchestrator-worktrees/") && !directory.endsWith("/mission"))
+  assert.deepEqual(instances.sort(), slots.sort(), "one host instance per slot directory")
+  assertNothingLeft(project)
 })
