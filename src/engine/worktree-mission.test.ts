@@ -141,6 +141,7 @@ test("the task trees are made and their host instances started while the planner
   assert.equal(state.status, "sealed", state.endReason)
   const slots = host.agentChecks.filter((directory) => directory.includes(`${path.sep}slots${path.sep}`))
   assert.equal(slots.length, 2, host.agentChecks.join("\n"))
+  assert.deepEqual([...host.warmed].sort(), [...slots].sort(), "the host instance of each tree was warmed past its agents check")
   const used = new Set(state.tasks.map((item) => item.worktree!.directory))
   assert.deepEqual([...used].sort(), [...slots].sort(), "the tasks worked in the warmed trees, and no other")
   assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })

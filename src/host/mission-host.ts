@@ -27,5 +27,10 @@ export interface MissionHost {
   post(sessionId: string, directory: string, text: string): Promise<HostResult<void>>
   /** The agents the host instance of `directory` has. */
   agentNames(directory: string): Promise<HostResult<string[]>>
+  /**
+   * Starts what the host instance of `directory` would otherwise start at its first prompt (its
+   * providers, its file watcher, its per-directory services), without a model call. Best effort.
+   */
+  warmInstance(directory: string): Promise<void>
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void
 }

@@ -98,6 +98,15 @@ export class OpencodeHost implements MissionHost {
     }
   }
 
+  /**
+   * The two v1 calls that start, ahead of a first prompt, what it would wait for (host-notes.md):
+   * `config.providers` builds the instance's provider state, and a file search boots its location
+   * services (file watcher, project copy refresh). Neither asks a model.
+   */
+  async warmInstance(directory: string): Promise<void> {
+    await Promise.all([this.client.config.providers({ query: { directory } }), this.client.find.files({ query: { directory, query: ".", dirs: "false" } })]).catch(() => undefined)
+  }
+
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void {
     this.client.tui.showToast({ body: { title: "Orchestrator", message, variant } }).catch(() => {})
   }

@@ -58,6 +58,13 @@ export class FakeHost implements MissionHost {
     return { ok: true, value: this.agents }
   }
 
+  /** The directories whose host instance was warmed. */
+  readonly warmed: string[] = []
+
+  async warmInstance(directory: string): Promise<void> {
+    this.warmed.push(directory)
+  }
+
   toast(message: string): void {
     this.toasts.push(message)
   }

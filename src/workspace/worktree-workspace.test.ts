@@ -119,6 +119,27 @@ test("reopened after a kill inside `git worktree add` (entry locked, folder with
   assert.equal(git(root, "branch", "--format=%(refname:short)"), "main")
 })
 
+test("reopened after a kill mid-merge (git's index.lock and the branch's ref lock left behind): the stale locks are cleared and the mission goes on", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const missionGitDir = git(workspace.missionDirectory, "rev-parse", "--path-format=absolute", "--git-dir")
+  const refLock = path.join(git(root, "rev-parse", "--path-format=absolute", "--git-common-dir"), "refs", "heads", "orchestrator", "m-test.lock")
+  writeFileSync(path.join(missionGitDir, "index.lock"), "")
+  writeFileSync(refLock, "")
+  const reopened = await WorktreeWorkspace.reopen(root, "m-test", workspace.opening, [], settings())
+  assert.ok(reopened.ok, reopened.ok ? "" : reopened.error)
+  assert.equal(existsSync(path.join(missionGitDir, "index.lock")), false)
+  assert.equal(existsSync(refLock), false)
+  const task = await reopened.value.openTask("A")
+  assert.ok(task.ok, task.ok ? "" : task.error)
+  writeFileSync(path.join(task.value.directory, "app.txt"), "one\ntwo\nthree\nfour\n")
+  const committed = await reopened.value.commitTask("A", "A: four")
+  assert.ok(committed.ok, committed.ok ? "" : committed.error)
+  const merged = await reopened.value.integrate("A", "Merge A")
+  assert.equal(merged.status, "merged", JSON.stringify(merged))
+  await reopened.value.close(false)
+})
+
 test("a released worktree is switched to the next task in place: on the new head, the untracked leftovers gone, the prepared link kept; the first task's change still reads from its branch", async () => {
   const root = repository()
   const workspace = await open(root)

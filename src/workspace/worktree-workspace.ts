@@ -7,6 +7,7 @@ import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
+import { clearStaleGitLocks } from "./stale-git-locks.js"
 import { changedFileVersions, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
 import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, switchWorktree, verifyWorktree } from "./worktree-ops.js"
@@ -131,7 +132,8 @@ export class WorktreeWorkspace implements Workspace {
 
   /**
    * The workspace of a mission whose process ended: the mission worktree is checked or made
-   * again from the mission branch and put back to its head (a half-made merge is dropped). Task
+   * again from the mission branch, cleared of the lock files a killed git left, and put back to its
+   * head (a half-made merge is dropped). Task
    * worktrees are removed, and so are the branches of tasks that were neither approved nor
    * failed: their next attempt starts fresh.
    */
@@ -154,6 +156,7 @@ export class WorktreeWorkspace implements Workspace {
       const added = await gitValue(["worktree", "add", "-q", missionTop, branch], root)
       if (!added.ok) return { ok: false, error: `cannot make the mission worktree again: ${added.error}` }
     }
+    await clearStaleGitLocks(missionTop, branch)
     const reset = await resetWorktree(missionTop, tip.value)
     if (!reset.ok) return reset
     const prepared = await prepareWorktree(root, missionDirectory, settings.preparation, false)

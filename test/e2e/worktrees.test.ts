@@ -201,11 +201,14 @@ test("sealed while your HEAD moved: the result is kept on its branch, the last l
   assert.equal(close!.landing, "branch")
 })
 
-/** The directories the host made an instance for during this project's runs, from its own log ("creating instance"). */
-function hostInstances(project: string): string[] {
+/** When the host logged `message` for a directory of this project, from its own log ("creating instance", "booting location services"). */
+function hostLog(project: string, message: string): Array<{ at: number; directory: string }> {
   const folder = path.join(sharedHome(), "data", "opencode", "log")
   const lines = readdirSync(folder).flatMap((name) => readFileSync(path.join(folder, name), "utf8").split("\n"))
-  return lines.filter((line) => line.includes('message="creating instance"')).map((line) => /directory=(\S+)/.exec(line)?.[1] ?? "").filter((directory) => directory.startsWith(`${project}/`))
+  return lines
+    .filter((line) => line.includes(`message="${message}"`))
+    .map((line) => ({ at: Date.parse(/timestamp=(\S+)/.exec(line)?.[1] ?? ""), directory: /directory=(\S+)/.exec(line)?.[1] ?? "" }))
+    .filter((entry) => entry.directory.startsWith(`${project}/`))
 }
 
 test("four tasks at concurrency 2 share two pooled worktrees: the host starts an instance per slot, not per task", async () => {
@@ -225,7 +228,13 @@ test("four tasks at concurrency 2 share two pooled worktrees: the host starts an
   assert.equal(new Set(ready.map((event) => event.branch)).size, 4, "each task has its own branch")
   const slots = [...new Set(ready.map((event) => event.directory))]
   assert.equal(slots.length, 2, slots.join("\n"))
-  const instances = hostInstances(project).filter((directory) => directory.includes("/orchestrator-worktrees/") && !directory.endsWith("/mission"))
-  assert.deepEqual(instances.sort(), slots.sort(), "one host instance per slot directory")
+  const inSlots = (entries: Array<{ at: number; directory: string }>) => entries.filter((entry) => slots.includes(entry.directory))
+  const instances = hostLog(project, "creating instance").filter(({ directory }) => directory.includes("/orchestrator-worktrees/") && !directory.endsWith("/mission"))
+  assert.deepEqual(instances.map(({ directory }) => directory).sort(), slots.sort(), "one host instance per slot directory")
+  // The instance's heavy part (file watcher, location services) was started by the warm-up, once, before any task began in it.
+  const booted = inSlots(hostLog(project, "booting location services"))
+  assert.deepEqual(booted.map(({ directory }) => directory).sort(), slots.sort(), "location services booted once per slot")
+  const firstStart = Math.min(...eventsOf(project, "task-start").map((event) => Date.parse(event.at)))
+  for (const boot of booted) assert.ok(boot.at <= firstStart, `${boot.directory} booted ${boot.at - firstStart} ms after the first task started`)
   assertNothingLeft(project)
 })
