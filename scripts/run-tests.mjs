@@ -17,12 +17,15 @@ function testFiles(dir) {
 }
 
 const files = [...testFiles(path.join(root, "src")), ...(unitOnly ? [] : testFiles(path.join(root, "test")))]
-const env = { ...process.env }
+// Every temp folder the tests make goes under one of this run, removed when it ends.
+const scratch = mkdtempSync(path.join(os.tmpdir(), "orchestrator-tests-"))
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }))
+const env = { ...process.env, TMPDIR: scratch }
 
 if (!unitOnly) {
   // One isolated HOME for every host run, started once first, so parallel test files never race
   // on the host's first-start initialisation of it.
-  const home = mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-home-"))
+  const home = path.join(scratch, "e2e-home")
   mkdirSync(home, { recursive: true })
   env.ORCHESTRATOR_E2E_HOME = home
   const { runHost } = await import(path.join(root, "dist", "testing", "run-host.js"))
@@ -33,7 +36,6 @@ if (!unitOnly) {
     console.error(warm.output)
     process.exit(1)
   }
-  process.on("exit", () => rmSync(home, { recursive: true, force: true }))
 }
 
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { cwd: root, env, stdio: "inherit" })

@@ -2,6 +2,7 @@ import type { RoleName } from "../config/roles.js"
 import type { HostResult, MissionHost } from "../host/mission-host.js"
 import type { SessionUsage } from "../economy/session-usage.js"
 import type { Evidence } from "../mission/mission-event.js"
+import { sessionUsageOf } from "../mission/mission-state.js"
 import type { Mission, SubmissionKind } from "../mission/mission.js"
 import type { MissionRegistry } from "../mission/mission-registry.js"
 import pLimit, { type LimitFunction } from "p-limit"
@@ -164,7 +165,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   const release = await engine.slots.hold(modelKey, maxSlots(mission, modelKey), options.sessionId, mission.stopController.signal).catch(() => undefined)
   if (!release) return { submitted: false, reason: "the mission was stopped" }
   const started = Date.now()
-  const requestsBefore = mission.state.usage[options.sessionId]?.requests ?? 0
+  const requestsBefore = sessionUsageOf(mission.state, options.sessionId)?.requests ?? 0
   let providerFailed = false
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)

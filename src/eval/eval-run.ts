@@ -10,6 +10,7 @@ import { followMission, type FollowedMission } from "../cli/run-command.js"
 import { startServedHost, type ServedHost } from "../cli/served-host.js"
 import { missionOutcome } from "../mission/mission-outcome.js"
 import { addSpend, noSpend, sumSpend, totalTokens, type Spend } from "../economy/spend.js"
+import { recordValues } from "../collections/sharded-record.js"
 import { sessionUsage } from "../economy/session-usage.js"
 import { startScriptedModel, type ScriptedModelServer } from "../scripted-model/server.js"
 import { messageText } from "../scripted-model/request-facts.js"
@@ -130,7 +131,7 @@ async function orchestrated(host: ServedHost, spec: EvalRunSpec, project: string
   const commander = followed.sessionId ? sessionUsage((await host.client.session.messages({ path: { id: followed.sessionId } })).data ?? []) : { ...noSpend(), requests: 0 }
   if (!state) throw new Error(`no mission started (exit ${followed.exitCode}): ${log.said().trim().split("\n").at(-1) ?? ""}`)
   const paused = state.status === "paused" && /"budget\./.test(state.endReason ?? "")
-  const others = Object.values(state.usage).filter((usage) => usage.role !== "commander")
+  const others = recordValues(state.usage).filter((usage) => usage.role !== "commander")
   return {
     spend: addSpend(commander, sumSpend(state.spend.filter((entry) => entry.role !== "commander"))),
     requests: commander.requests + others.reduce((sum, usage) => sum + (usage.requests ?? 0), 0),

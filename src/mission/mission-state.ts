@@ -2,6 +2,7 @@ import type { RoleName } from "../config/roles.js"
 import { noSpend, spendSince, type SpendEntry } from "../economy/spend.js"
 import { warningKey } from "../economy/spend-caps.js"
 import { foldMemory, initialMemory, type MemoryState } from "../context/memory.js"
+import { recordGet, recordSet, type ShardedRecord } from "../collections/sharded-record.js"
 import type { Evidence, Finding, MissionEvent, MissionStatus, PlannedTask, TokenUsage, WorkspaceClosing, WorkspaceOpening } from "./mission-event.js"
 
 /** "stopped": it was in flight when the mission was stopped; neither done nor failed. */
@@ -67,7 +68,8 @@ export interface MissionState {
   tasks: TaskState[]
   masterFindings: Finding[]
   missionEvidence: Evidence[]
-  usage: Record<string, SessionUsage>
+  /** Each conversation's latest running totals, by `usageKey` (read with `sessionUsageOf`). */
+  usage: ShardedRecord<SessionUsage>
   /** How often the mission was resumed after its process ended. */
   resumes: number
   workspace?: WorkspaceOpening
@@ -98,9 +100,17 @@ function newTask(task: PlannedTask, round: number): TaskState {
   return { ...task, status: "pending", attempts: 0, round, touchedFiles: [], findings: [], evidence: [], cost: { createMs: 0, prepareMs: 0, mergeMs: 0 }, memoryShown: [] }
 }
 
+function taskIndex(state: MissionState, taskId: string): number {
+  const index = state.tasks.findIndex((task) => task.id === taskId)
+  if (index < 0) throw new EventConflictError(`an event for task ${JSON.stringify(taskId)}, which the plan does not have`)
+  return index
+}
+
 function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
-  if (!state.tasks.some((task) => task.id === taskId)) throw new EventConflictError(`an event for task ${JSON.stringify(taskId)}, which the plan does not have`)
-  return { ...state, tasks: state.tasks.map((task) => (task.id === taskId ? change(task) : task)) }
+  const index = taskIndex(state, taskId)
+  const tasks = state.tasks.slice()
+  tasks[index] = change(tasks[index]!)
+  return { ...state, tasks }
 }
 
 export function initialState(event: Extract<MissionEvent, { type: "mission-start" }>): MissionState {
@@ -139,6 +149,11 @@ export const slotHistory = 100
 /** Whose running totals a usage update carries: a child session's, or one commander step's. */
 export function usageKey(event: { sessionId: string; messageId?: string }): string {
   return event.messageId ? `${event.sessionId}/${event.messageId}` : event.sessionId
+}
+
+/** The latest running totals of one conversation (a `usageKey`), if it reported any. */
+export function sessionUsageOf(state: Pick<MissionState, "usage">, key: string): SessionUsage | undefined {
+  return recordGet(state.usage, key)
 }
 
 export function applyEvent(state: MissionState, event: MissionEvent): MissionState {
@@ -228,11 +243,11 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     }
     case "usage-update": {
       const key = usageKey(event)
-      const before = state.usage[key]
+      const before = recordGet(state.usage, key)
       const added = spendSince({ tokens: event.tokens, cost: event.cost }, before ?? noSpend())
       return {
         ...state,
-        usage: { ...state.usage, [key]: { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost, requests: event.requests } },
+        usage: recordSet(state.usage, key, { role: event.role, taskId: event.taskId, tokens: event.tokens, cost: event.cost, requests: event.requests }),
         spend: [...state.spend, { role: event.role, taskId: event.taskId, attempt: event.attempt, ...added }],
       }
     }
@@ -245,7 +260,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     case "mission-amend":
       return state
     case "task-result":
-      return updateTask(state, event.taskId, (task) => task)
+      taskIndex(state, event.taskId)
+      return state
     case "context-build":
       if (event.taskId === undefined) return state
       return updateTask(state, event.taskId, (task) => (event.role === "worker" ? { ...task, memoryShown: [...new Set([...task.memoryShown, ...event.included])] } : task))

@@ -12,17 +12,14 @@ export interface GitResult {
 /** A value or why there is none: how every workspace step reports failure (never thrown). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string }
 
-/** An empty folder for core.hooksPath: made once per process. */
-let noHooks: string | undefined
-
 /**
  * What every git command of ours runs with: no hooks, no fsmonitor, no pager, no `ext::`
  * transport from the repository's config (and `git diff` without external diff or textconv). Those run programs a worker could have planted; the
  * engine's commits, merges and worktree adds, and the landing in the user's checkout, run none.
  */
 export function hardenedGitArguments(): string[] {
-  noHooks ??= mkdtempSync(path.join(os.tmpdir(), "orchestrator-no-hooks-"))
-  return ["-c", `core.hooksPath=${noHooks}`, "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.pager=cat", "-c", "protocol.ext.allow=never"]
+  // A hooks path that is not a folder holds no hooks (and leaves no temp folder behind).
+  return ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.pager=cat", "-c", "protocol.ext.allow=never"]
 }
 
 /** The environment without GIT_* variables (GIT_DIR, GIT_CONFIG_*, GIT_EXEC_PATH … would redirect git), plus `extra`. */
