@@ -5,9 +5,10 @@
 // off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
 // counting only the scripted model's time; the per-task overhead (task start to its merge, less
 // its model time); k=8 against k=4; worktrees on against off; and the git processes per task
-// (counted by a `git` first on the host's PATH that logs each call, then runs the real one).
+// (counted by a `git` first on the host's PATH that logs each call, then runs the real one), and
+// the CPU time per task of the host and everything it ran (Linux: this process's reaped children).
 import { execFileSync } from "node:child_process"
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { approveMission, approveReview, call, say } from "../src/demo/sum-stats-scenario.js"
@@ -28,6 +29,14 @@ const counting = path.join(scratch, "bin")
 mkdirSync(counting)
 writeFileSync(path.join(counting, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$BENCH_GIT_LOG"\nexec ${realGit} "$@"\n`)
 chmodSync(path.join(counting, "git"), 0o755)
+
+/** CPU seconds of this process's ended and reaped children (the host, and the git, bwrap and verification it ran); undefined off Linux. */
+const clockTicks = process.platform === "linux" ? Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) : 0
+function childCpuSeconds(): number | undefined {
+  if (!clockTicks) return undefined
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[13]) + Number(fields[14])) / clockTicks
+}
 
 /** A seeded generator (mulberry32): the same latencies in every run of the benchmark. */
 function seeded(seed: number) {
@@ -85,6 +94,8 @@ interface Result {
   gitHost: number
   /** The merge train's verification runs per merged task (a batch verifies once, a bisection more). */
   trainRuns: number
+  /** CPU seconds per task of the host run (its start and the planner included), if measurable. */
+  cpuPerTask?: number
 }
 
 let runs = 0
@@ -95,7 +106,9 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   writeFileSync(path.join(project, ".opencode", "orchestrator.json"), JSON.stringify({ verify: ["true"], concurrency: k, maxPlanTasks: Math.max(30, taskCount), worktrees: { enabled: worktrees } }))
   const gitLog = path.join(scratch, `git-${name}.log`)
   const env = { PATH: `${counting}${path.delimiter}${process.env.PATH}`, BENCH_GIT_LOG: gitLog }
+  const cpuBefore = childCpuSeconds()
   const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000, env })
+  const cpuAfter = childCpuSeconds()
   const journal = missionJournal(missionFolders(project)[0]!)
   const end = journal.find((entry) => entry.type === "mission-end")
   if (run.exitCode !== 0 || !end || end.status !== "sealed") throw new Error(`mission did not seal (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
@@ -118,6 +131,7 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     gitOurs: ours / ids.length,
     gitHost: (calls.length - ours) / ids.length,
     trainRuns: merged ? [...batches.values()].reduce((sum, runs) => sum + runs, 0) / merged : 0,
+    cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
   }
 }
 
@@ -127,13 +141,17 @@ const rows: Array<{ k: number; worktrees: boolean; result: Result }> = []
 for (const worktrees of [true, false]) for (const k of [4, 8]) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker, the planner ${plannerMs / 1000} s) · verify true`)
-console.log("| k | worktrees | makespan | ideal | makespan / ideal | per-task overhead | git processes per task (engine + host) | train verifications per task |")
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- |")
+console.log("| k | worktrees | makespan | ideal | makespan / ideal | per-task overhead | git processes per task (engine + host) | train verifications per task | CPU per task |")
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for (const row of rows) {
-  const { makespanMs, overheadMs, gitOurs, gitHost, trainRuns } = row.result
+  const { makespanMs, overheadMs, gitOurs, gitHost, trainRuns, cpuPerTask } = row.result
   const train = row.worktrees ? trainRuns.toFixed(2) : "–"
-  console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} |`)
+  const cpu = cpuPerTask === undefined ? "–" : seconds(cpuPerTask * 1000)
+  console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} | ${cpu} |`)
 }
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)!.result.makespanMs
 console.log(`k=8 against k=4 (worktrees on): ${(find(4, true) / find(8, true)).toFixed(2)}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)
 console.log(`worktrees on against off: k=4 ${(find(4, true) / find(4, false)).toFixed(2)}×, k=8 ${(find(8, true) / find(8, false)).toFixed(2)}× the makespan`)
+// The projects and their journals go with the run unless asked for (BENCH_KEEP=1 keeps them, and says where).
+if (process.env.BENCH_KEEP) console.log(`projects and journals: ${scratch}`)
+else rmSync(scratch, { recursive: true, force: true })

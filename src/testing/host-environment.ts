@@ -65,6 +65,8 @@ export function isolatedHostEnvironment(options: { home: string; modelUrl: strin
   }
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
+    // The test runner's temp folder (removed when it ends), for the host and what it runs.
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     ...dirs,
     OPENCODE_DB: ":memory:",
     OPENCODE_DISABLE_MODELS_FETCH: "1",
