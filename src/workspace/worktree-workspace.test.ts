@@ -54,14 +54,20 @@ test("a task's worktree is prepared, its commit leaves the prepared link out, an
   assert.equal(git(root, "worktree", "list").split("\n").length, 1)
 })
 
+/** Opens task `id`, writes `content` to `file` in its tree, commits it and merges it: the tree, still held. */
+async function mergedChange(workspace: Awaited<ReturnType<typeof open>>, id: string, file: string, content: string): Promise<string> {
+  const task = await workspace.openTask(id)
+  assert.ok(task.ok)
+  writeFileSync(path.join(task.value.directory, file), content)
+  await workspace.commitTask(id, id)
+  assert.equal((await workspace.integrate(id, `${id}: ${file}`)).status, "merged")
+  return task.value.directory
+}
+
 test("landing: a HEAD that moved during the mission keeps the branch and names the merge command", async () => {
   const root = repository()
   const workspace = await open(root)
-  const task = await workspace.openTask("A")
-  assert.ok(task.ok)
-  writeFileSync(path.join(task.value.directory, "new.txt"), "new\n")
-  await workspace.commitTask("A", "A")
-  assert.equal((await workspace.integrate("A", "A: new file")).status, "merged")
+  await mergedChange(workspace, "A", "new.txt", "new\n")
   await workspace.releaseTask("A", true)
   git(root, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "the user moved on")
   const closing = await workspace.close(true)
@@ -143,20 +149,16 @@ test("reopened after a kill mid-merge (git's index.lock and the branch's ref loc
 test("a released worktree is switched to the next task in place: on the new head, the untracked leftovers gone, the prepared link kept; the first task's change still reads from its branch", async () => {
   const root = repository()
   const workspace = await open(root)
-  const first = await workspace.openTask("A")
-  assert.ok(first.ok)
-  writeFileSync(path.join(first.value.directory, "app.txt"), "one\nTWO\nthree\n")
-  await workspace.commitTask("A", "A")
-  writeFileSync(path.join(first.value.directory, "untracked.txt"), "after the commit\n")
-  assert.equal((await workspace.integrate("A", "A: shout two")).status, "merged")
+  const firstDirectory = await mergedChange(workspace, "A", "app.txt", "one\nTWO\nthree\n")
+  writeFileSync(path.join(firstDirectory, "untracked.txt"), "after the commit\n")
   // B opens while A still holds its tree: a second slot.
   const second = await workspace.openTask("B")
   assert.ok(second.ok)
-  assert.notEqual(second.value.directory, first.value.directory)
+  assert.notEqual(second.value.directory, firstDirectory)
   await workspace.releaseTask("A", true)
   const third = await workspace.openTask("C")
   assert.ok(third.ok)
-  assert.equal(third.value.directory, first.value.directory, "C reuses A's directory")
+  assert.equal(third.value.directory, firstDirectory, "C reuses A's directory")
   assert.equal(third.value.branch, "orchestrator/m-test-task-C")
   assert.equal(git(third.value.directory, "symbolic-ref", "HEAD"), "refs/heads/orchestrator/m-test-task-C")
   assert.equal(readFileSync(path.join(third.value.directory, "app.txt"), "utf8"), "one\nTWO\nthree\n", "on the head A was merged into")
