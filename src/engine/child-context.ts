@@ -46,6 +46,12 @@ export async function memorySection(engine: Engine, section: SectionFor): Promis
   return { text: built.text, tokens: built.tokens }
 }
 
+/** Reads a task's diff ahead, where the workspace keeps it (a worktree task's commits); elsewhere nothing. */
+export async function prefetchDiff(engine: Engine, task: TaskState): Promise<void> {
+  const { workspace } = engine.mission
+  if (workspace.isolated) await workspace.taskDiff(task.id, [...task.files, ...task.touchedFiles], diffReadLimit)
+}
+
 /** A task's (or the mission's) diff (`full`), and `text`: it bounded to what the role's budget leaves after `otherTokens`. */
 export async function boundedDiffText(engine: Engine, role: "reviewer" | "master-reviewer", task: TaskState | undefined, otherTokens: number): Promise<{ text: string; full: string }> {
   const { mission } = engine

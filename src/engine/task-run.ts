@@ -5,7 +5,8 @@ import type { TaskTree } from "../workspace/workspace.js"
 import { appendSection, attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
-import { boundedDiffText, memorySection, structureSection } from "./child-context.js"
+import { boundedDiffText, memorySection, prefetchDiff, structureSection } from "./child-context.js"
+import type { HostResult } from "../host/mission-host.js"
 import { publicSymbols } from "../context/public-symbols.js"
 
 function taskOf(engine: Engine, taskId: string): TaskState {
@@ -105,11 +106,13 @@ async function runAttempts(engine: Engine, taskId: string): Promise<void> {
       mission.record({ type: "work-commit", taskId, attempt, commit: commit.value.commit, files: commit.value.files })
     }
 
+    // With worktrees the change is committed: the review's session and reads are made while it is verified.
+    const setup = workspace.isolated ? prepareReview(engine, taskId, attempt, directory) : undefined
     const evidence = await engine.verify(directory)
     const compiled = await engine.diagnostics.evidence(directory, diagnosticsBase(engine, taskId), taskOf(engine, taskId).touchedFiles)
     if (compiled) evidence.push(compiled)
     mission.record({ type: "verify-end", taskId, attempt, evidence })
-    const review = await reviewTask(engine, taskId, attempt, work.value, directory)
+    const review = await reviewTask(engine, taskId, attempt, work.value, directory, await (setup ?? prepareReview(engine, taskId, attempt, directory)))
     if (mission.stopped || (!review.submitted && engine.pauseReason)) return
     const decision = decideReview(review.submitted ? review.value.verdict : "none", review.submitted ? review.value.findings : [], evidence)
     mission.record({
@@ -141,13 +144,33 @@ async function runAttempts(engine: Engine, taskId: string): Promise<void> {
   }
 }
 
-async function reviewTask(engine: Engine, taskId: string, attempt: number, summary: string, directory: string) {
+/** What a review needs before its message: its session and the change's structure (the diff read too, where it is cached). */
+interface ReviewSetup {
+  session: HostResult<string>
+  structure: string
+}
+
+/** Never rejects: a failure is the session's error. */
+async function prepareReview(engine: Engine, taskId: string, attempt: number, directory: string): Promise<ReviewSetup> {
   const task = taskOf(engine, taskId)
-  const session = await openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId)
+  try {
+    const [session, structure] = await Promise.all([
+      openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId),
+      structureSection(engine, task),
+      prefetchDiff(engine, task),
+    ])
+    return { session, structure }
+  } catch (error) {
+    return { session: { ok: false, error: error instanceof Error ? error.message : String(error) }, structure: "" }
+  }
+}
+
+async function reviewTask(engine: Engine, taskId: string, attempt: number, summary: string, directory: string, setup: ReviewSetup) {
+  const task = taskOf(engine, taskId)
+  const { session, structure } = setup
   if (!session.ok) return { submitted: false as const, reason: session.error, sessionId: "", diff: "" }
   const count = await engine.tokens
   // The structure is counted with the rest of the message: the diff gets what the budget leaves.
-  const structure = await structureSection(engine, task)
   const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence, "", structure))
   const memory = await memorySection(engine, { role: "reviewer", task, attempt, messageTokens: withoutDiff })
   const diff = await boundedDiffText(engine, "reviewer", task, withoutDiff + memory.tokens)

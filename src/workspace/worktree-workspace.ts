@@ -283,10 +283,10 @@ export class WorktreeWorkspace implements Workspace {
     if (!unchanged) {
       const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], directory)
       if (!made.ok) return made
-      commit = await this.headOf(directory)
-      if (commit) task.tip = commit
     }
-    const files = await gitValue(["diff", "--name-only", "--relative", task.base, commit ?? "HEAD"], directory)
+    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once.
+    const [head, files] = await Promise.all([unchanged ? undefined : this.headOf(directory), gitValue(["diff", "--name-only", "--relative", task.base, "HEAD"], directory)])
+    if (head) commit = task.tip = head
     return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
   }
 
