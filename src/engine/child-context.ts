@@ -46,20 +46,20 @@ export async function memorySection(engine: Engine, section: SectionFor): Promis
   return { text: built.text, tokens: built.tokens }
 }
 
-/** Reads a task's diff ahead, where the workspace keeps it (a worktree task's commits); elsewhere nothing. */
-export async function prefetchDiff(engine: Engine, task: TaskState): Promise<void> {
-  const { workspace } = engine.mission
-  if (workspace.isolated) await workspace.taskDiff(task.id, [...task.files, ...task.touchedFiles], diffReadLimit)
+/** The whole diff of a task (or of the mission), up to the read limit. */
+export function readDiff(engine: Engine, task: TaskState | undefined): Promise<string> {
+  const { workspace, state } = engine.mission
+  const files = (task ? [task] : state.tasks).flatMap((item) => [...item.files, ...item.touchedFiles])
+  return task ? workspace.taskDiff(task.id, files, diffReadLimit) : workspace.missionDiff(files, diffReadLimit)
 }
 
-/** A task's (or the mission's) diff (`full`), and `text`: it bounded to what the role's budget leaves after `otherTokens`. */
-export async function boundedDiffText(engine: Engine, role: "reviewer" | "master-reviewer", task: TaskState | undefined, otherTokens: number): Promise<{ text: string; full: string }> {
+/** A task's (or the mission's) diff (`full`: `diff` when read already), and `text`: it bounded to what the role's budget leaves after `otherTokens`. */
+export async function boundedDiffText(engine: Engine, role: "reviewer" | "master-reviewer", task: TaskState | undefined, otherTokens: number, diff?: string): Promise<{ text: string; full: string }> {
   const { mission } = engine
   const { workspace } = mission
   const count = await engine.tokens
   const tasks = task ? [task] : mission.state.tasks
-  const files = tasks.flatMap((item) => [...item.files, ...item.touchedFiles])
-  const diff = task ? await workspace.taskDiff(task.id, files, diffReadLimit) : await workspace.missionDiff(files, diffReadLimit)
+  diff ??= await readDiff(engine, task)
   const base = workspace.diffBase(task?.id)
   // Worktrees: the work is committed; the shared tree: it is in the files.
   const readCommand = (file: string) => `git diff ${base ? `${base.slice(0, 12)} ` : ""}${workspace.isolated ? "HEAD " : ""}-- ${file}`

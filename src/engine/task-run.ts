@@ -5,7 +5,7 @@ import type { TaskTree } from "../workspace/workspace.js"
 import { appendSection, attemptMessage, reviewMessage, verdictReminder, workReminder, type RetryCause } from "./child-prompts.js"
 import { askForSubmission, openChildSession, waitBeforeRetry, type Engine } from "./engine.js"
 import { integrateTask } from "./merge-train.js"
-import { boundedDiffText, memorySection, prefetchDiff, structureSection } from "./child-context.js"
+import { boundedDiffText, memorySection, readDiff, structureSection } from "./child-context.js"
 import type { HostResult } from "../host/mission-host.js"
 import { publicSymbols } from "../context/public-symbols.js"
 
@@ -144,24 +144,25 @@ async function runAttempts(engine: Engine, taskId: string): Promise<void> {
   }
 }
 
-/** What a review needs before its message: its session and the change's structure (the diff read too, where it is cached). */
+/** What a review needs before its message: its session, the change's structure, and its whole diff. */
 interface ReviewSetup {
   session: HostResult<string>
   structure: string
+  diff: string
 }
 
 /** Never rejects: a failure is the session's error. */
 async function prepareReview(engine: Engine, taskId: string, attempt: number, directory: string): Promise<ReviewSetup> {
   const task = taskOf(engine, taskId)
   try {
-    const [session, structure] = await Promise.all([
+    const [session, structure, diff] = await Promise.all([
       openChildSession(engine, "reviewer", `Review ${taskId} · attempt ${attempt}`, directory, taskId),
       structureSection(engine, task),
-      prefetchDiff(engine, task),
+      readDiff(engine, task),
     ])
-    return { session, structure }
+    return { session, structure, diff }
   } catch (error) {
-    return { session: { ok: false, error: error instanceof Error ? error.message : String(error) }, structure: "" }
+    return { session: { ok: false, error: error instanceof Error ? error.message : String(error) }, structure: "", diff: "" }
   }
 }
 
@@ -173,7 +174,7 @@ async function reviewTask(engine: Engine, taskId: string, attempt: number, summa
   // The structure is counted with the rest of the message: the diff gets what the budget leaves.
   const withoutDiff = count(reviewMessage(task, attempt, summary, "", task.evidence, "", structure))
   const memory = await memorySection(engine, { role: "reviewer", task, attempt, messageTokens: withoutDiff })
-  const diff = await boundedDiffText(engine, "reviewer", task, withoutDiff + memory.tokens)
+  const diff = await boundedDiffText(engine, "reviewer", task, withoutDiff + memory.tokens, setup.diff)
   const outcome = await askForSubmission<Verdict>(engine, {
     sessionId: session.value,
     directory,

@@ -106,6 +106,12 @@ function taskIndex(state: MissionState, taskId: string): number {
   return index
 }
 
+/** The state as it is, once the plan is known to have the task (an event for another throws). */
+function withKnownTask(state: MissionState, taskId: string): MissionState {
+  taskIndex(state, taskId)
+  return state
+}
+
 function updateTask(state: MissionState, taskId: string, change: (task: TaskState) => TaskState): MissionState {
   const index = taskIndex(state, taskId)
   const tasks = state.tasks.slice()
@@ -260,11 +266,11 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
     case "mission-amend":
       return state
     case "task-result":
-      taskIndex(state, event.taskId)
-      return state
+      return withKnownTask(state, event.taskId)
     case "context-build":
       if (event.taskId === undefined) return state
-      return updateTask(state, event.taskId, (task) => (event.role === "worker" ? { ...task, memoryShown: [...new Set([...task.memoryShown, ...event.included])] } : task))
+      if (event.role !== "worker") return withKnownTask(state, event.taskId)
+      return updateTask(state, event.taskId, (task) => ({ ...task, memoryShown: [...new Set([...task.memoryShown, ...event.included])] }))
     case "session-compact":
       return { ...state, compactions: state.compactions + 1 }
   }

@@ -279,15 +279,14 @@ export class WorktreeWorkspace implements Workspace {
     if (!add.ok) return add
     // Exit 1: something is staged.
     const unchanged = (await git(["diff", "--cached", "--quiet"], directory)).ok
-    let commit: string | undefined
     if (!unchanged) {
       const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], directory)
       if (!made.ok) return made
     }
     // HEAD is the new commit now (or, with nothing staged, the last one): both read at once.
     const [head, files] = await Promise.all([unchanged ? undefined : this.headOf(directory), gitValue(["diff", "--name-only", "--relative", task.base, "HEAD"], directory)])
-    if (head) commit = task.tip = head
-    return { ok: true, value: { commit, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
+    if (head) task.tip = head
+    return { ok: true, value: { commit: head, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
   }
 
   async taskDiff(taskId: string, _files: string[], maxChars = 24_000): Promise<string> {
