@@ -12,11 +12,13 @@ export interface FileVersions {
 /**
  * The files changed in `directory` since `base`, with both versions: against the commit `tip`
  * when the change is committed (a task's branch, the mission branch), else against the working
- * tree (a shared tree), untracked files included. At most `maxFiles`, in path order.
+ * tree (a shared tree), untracked files included. At most `maxFiles`, in path order. `known`: the
+ * changed names when the caller read them already (committed changes only).
  */
-export async function changedFileVersions(directory: string, base: string, tip?: string, maxFiles = 40): Promise<FileVersions[]> {
+export async function changedFileVersions(directory: string, base: string, tip?: string, maxFiles = 40, known?: string[]): Promise<FileVersions[]> {
   const committed = tip !== undefined
-  const names = await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(committed ? [tip] : [])], directory)
+  // The names, unless the caller has them already (`git diff --name-only --no-renames --relative base tip`).
+  const names = known ? { ok: true, stdout: known.join("\n") } : await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(committed ? [tip] : [])], directory)
   if (!names.ok) return []
   const files = new Set(names.stdout.split("\n").filter(Boolean))
   if (!committed) {

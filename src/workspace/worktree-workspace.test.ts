@@ -174,3 +174,36 @@ test("a released worktree is switched to the next task in place: on the new head
   assert.equal(git(root, "worktree", "list").split("\n").length, 1)
   assert.equal(git(root, "branch", "--format=%(refname:short)"), "main")
 })
+
+test("a moved file is listed by both paths with both versions; a submission that changed nothing makes no commit; a branch with nothing new merges as nothing, without an empty commit", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const task = await workspace.openTask("A")
+  assert.ok(task.ok)
+  git(task.value.directory, "mv", "app.txt", "moved.txt")
+  const moved = await workspace.commitTask("A", "A: move")
+  assert.ok(moved.ok && moved.value.commit)
+  assert.deepEqual(moved.value.files, ["app.txt", "moved.txt"])
+  assert.deepEqual(await workspace.changeVersions("A"), [
+    { file: "app.txt", before: "one\ntwo\nthree\n", after: undefined },
+    { file: "moved.txt", before: undefined, after: "one\ntwo\nthree\n" },
+  ])
+  const again = await workspace.commitTask("A", "A: nothing more")
+  assert.ok(again.ok)
+  assert.equal(again.value.commit, undefined, "nothing staged, nothing committed")
+  assert.deepEqual(again.value.files, ["app.txt", "moved.txt"], "still the task's files so far")
+  const merged = await workspace.integrate("A", "A: move")
+  assert.ok(merged.status === "merged" && merged.commit)
+  assert.deepEqual(merged.files, ["app.txt", "moved.txt"])
+  assert.equal(await workspace.missionHead(), git(workspace.missionDirectory, "rev-parse", "HEAD"))
+  // B's branch holds nothing the mission branch lacks (it starts at its head): the squash stages nothing.
+  await workspace.releaseTask("A", true)
+  const other = await workspace.openTask("B")
+  assert.ok(other.ok)
+  const head = await workspace.missionHead()
+  const same = await workspace.integrate("B", "B: nothing")
+  assert.deepEqual(same, { status: "merged", before: head, files: [] })
+  assert.equal(git(workspace.missionDirectory, "rev-parse", "HEAD"), head, "no empty commit")
+  await workspace.releaseTask("B", false)
+  await workspace.close(false)
+})

@@ -45,6 +45,8 @@ interface TaskWorktree {
   merged: boolean
   /** The task's last commit (its base until it commits): only the engine commits on a task's branch. */
   tip: string
+  /** The files changed from its base to `tip` (renames as both paths), read when it was committed. */
+  changed?: { tip: string; files: string[] }
   /** The task's diff, kept for the range it was taken of (the review and the merge train both show it). */
   diff?: { range: string; text: string }
 }
@@ -186,6 +188,8 @@ export class WorktreeWorkspace implements Workspace {
   async changeVersions(taskId?: string): Promise<FileVersions[]> {
     const task = taskId === undefined ? undefined : this.tasks.get(taskId)
     if (taskId !== undefined && !task) return []
+    // A task's files at its tip are known from its commit.
+    if (task?.changed && task.changed.tip === task.tip) return changedFileVersions(this.missionDirectory, task.base, task.tip, undefined, task.changed.files)
     return changedFileVersions(this.missionDirectory, task?.base ?? this.opening.base, task?.branch ?? "HEAD")
   }
 
@@ -222,7 +226,7 @@ export class WorktreeWorkspace implements Workspace {
     }
     Object.assign(slot, { made: true, branch: task.branch })
     faultPoint("worktree:placed")
-    Object.assign(task, { slot, base: head, tip: head })
+    Object.assign(task, { slot, base: head, tip: head, changed: undefined })
     this.tasks.set(taskId, task)
     const checked = await verifyWorktree(slot.top, task.branch, head)
     if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
@@ -277,16 +281,15 @@ export class WorktreeWorkspace implements Workspace {
     const excluded = slot.exclusions.pathspecs
     const add = await gitValue(["add", "-A", "--", ":(top)", ...excluded], directory)
     if (!add.ok) return add
-    // Exit 1: something is staged.
-    const unchanged = (await git(["diff", "--cached", "--quiet"], directory)).ok
-    if (!unchanged) {
-      const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], directory)
-      if (!made.ok) return made
-    }
-    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once.
-    const [head, files] = await Promise.all([unchanged ? undefined : this.headOf(directory), gitValue(["diff", "--name-only", "--relative", task.base, "HEAD"], directory)])
+    const made = await commitStaged(this.identity, message, directory)
+    if (made !== "nothing" && !made.ok) return made
+    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once. Without
+    // renames, a moved file's old path is listed too: the review's before-and-after versions need it.
+    const [head, names] = await Promise.all([made === "nothing" ? undefined : this.headOf(directory), gitValue(["diff", "--name-only", "--no-renames", "--relative", task.base, "HEAD"], directory)])
     if (head) task.tip = head
-    return { ok: true, value: { commit: head, files: files.ok ? files.value.split("\n").filter(Boolean) : [] } }
+    const files = names.ok ? names.value.split("\n").filter(Boolean) : []
+    task.changed = names.ok ? { tip: task.tip, files } : undefined
+    return { ok: true, value: { commit: head, files } }
   }
 
   async taskDiff(taskId: string, _files: string[], maxChars = 24_000): Promise<string> {
@@ -320,16 +323,19 @@ export class WorktreeWorkspace implements Workspace {
       if (!files.length) return { status: "error", error: merge.error }
       return { status: "conflict", files, detail: truncate(detail.ok ? detail.value : detail.error, 6000) }
     }
-    const staged = await gitValue(["diff", "--cached", "--name-only", "--relative"], this.missionDirectory)
-    if (!staged.ok || !staged.value) return { status: "merged", before, files: [] }
-    const made = await gitValue([...this.identity, "commit", "-q", "--no-verify", "-m", message], this.missionDirectory)
+    // Committed straight away: whether anything was staged is asked only when the commit fails.
+    const made = await commitStaged(this.identity, message, this.missionDirectory)
+    if (made === "nothing") return { status: "merged", before, files: [] }
     faultPoint("merge:committed")
     if (!made.ok) {
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
       return { status: "error", error: made.error }
     }
-    this.head = await this.headOf(this.missionDirectory)
-    return { status: "merged", before, commit: this.head, files: staged.value.split("\n") }
+    // The new head and its files in one process: its id, a blank line, then the files.
+    const shown = await gitValue(["show", "--name-only", "--no-renames", "--relative", "--format=%H", "HEAD"], this.missionDirectory)
+    const [head, ...files] = shown.ok ? shown.value.split("\n").filter(Boolean) : []
+    this.head = head
+    return { status: "merged", before, commit: head, files }
   }
 
   async undoIntegrate(before: string): Promise<Outcome<void>> {
@@ -413,4 +419,14 @@ export class WorktreeWorkspace implements Workspace {
     const head = await gitValue(["rev-parse", "HEAD"], directory)
     return head.ok ? head.value : undefined
   }
+}
+
+/**
+ * Commits what is staged in one git process; "nothing" when nothing was (asked of git only when the
+ * commit fails, which is rare: a worker that submits changes nothing only now and then).
+ */
+async function commitStaged(identity: string[], message: string, directory: string): Promise<Outcome<string> | "nothing"> {
+  const made = await gitValue([...identity, "commit", "-q", "--no-verify", "-m", message], directory)
+  if (made.ok) return made
+  return (await git(["diff", "--cached", "--quiet"], directory)).ok ? "nothing" : made
 }
