@@ -5,6 +5,8 @@ import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk/clie
 
 export interface ServedHost {
   url: string
+  /** The server's process id (to read its CPU time in a benchmark). */
+  pid?: number
   client: OpencodeClient
   /** Everything the server printed so far (for errors). */
   output(): string
@@ -62,6 +64,7 @@ export async function startServedHost(options: { binary: string; directory: stri
   })
   return {
     url,
+    pid: child.pid,
     client: createOpencodeClient({ baseUrl: url, directory: options.directory }),
     output: () => output,
     exited,
