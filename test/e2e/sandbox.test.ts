@@ -137,7 +137,9 @@ test("where the user gives our workers the host's bash, its commands run in the 
     const last = run.requests.filter((request) => request.agent === "worker").at(-1)!
     assert.ok(last.toolNames.includes("bash"), last.toolNames.join())
     const results = last.messages.filter((message) => message.role === "tool").map(messageText)
-    assert.match(results[0]!, /Read-only file system[\s\S]*outside: 1/, results.join("\n---\n"))
+    // The host reads the command's stdout and stderr from two pipes: which comes first in its result varies under load.
+    assert.match(results[0]!, /Read-only file system/, results.join("\n---\n"))
+    assert.match(results[0]!, /outside: 1/, results.join("\n---\n"))
     assert.match(results[1]!, /inside/)
     assert.ok(stillThere(outside), "the canary outside the worktree survived")
     // The host keeps the rewritten arguments in the conversation: a short line, not bubblewrap's arguments.
