@@ -4,8 +4,7 @@
 // the same calls again on the warm instances; then it rests. It prints the host's CPU time (its
 // own and its children's, Linux) for a new instance against the same calls on a warm one, and
 // what the instances cost at rest. This is the price of a slot, paid once per slot per mission.
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -15,21 +14,22 @@ import { PromptGate } from "../src/host/prompt-gate.js"
 import { startScriptedModel } from "../src/scripted-model/server.js"
 import { isolatedHostEnvironment, opencodeBinary } from "../src/testing/host-environment.js"
 import { createSampleProject, untrackedConfigFolder } from "../src/testing/sample-project.js"
+import { addDetachedWorktree, missionWorktreesFolder } from "../src/workspace/worktree-ops.js"
+import { cpuTick, processCpu } from "./process-cpu.js"
 
-if (process.platform !== "linux") throw new Error("bench:instances reads CPU times from /proc (Linux only)")
+if (!cpuTick) throw new Error("bench:instances reads CPU times from /proc (Linux only)")
 const count = Number(process.argv[2] ?? 8)
 const restSeconds = 10
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-instances-"))
 const project = untrackedConfigFolder(createSampleProject(path.join(scratch, "project")))
 const model = await startScriptedModel({ scenario: { rules: [], fallback: { text: "ready" } } })
-const served = await startServedHost({ binary: opencodeBinary(), directory: project, env: { ...isolatedHostEnvironment({ home: path.join(scratch, "home"), modelUrl: model.url }) } })
+const served = await startServedHost({ binary: opencodeBinary(), directory: project, env: isolatedHostEnvironment({ home: path.join(scratch, "home"), modelUrl: model.url }) })
 const host = new OpencodeHost(served.client, new PromptGate())
-const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }))
 
 /** The served host's CPU seconds: its own, and its ended children's (git, say). */
 function hostCpu(): number {
-  const fields = readFileSync(`/proc/${served.pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / clockTicks
+  const cpu = processCpu(served.pid!)!
+  return cpu.own + cpu.children
 }
 
 /** CPU seconds and wall milliseconds of warming `directory`, with what the host still does for it in the next second. */
@@ -44,8 +44,14 @@ async function warm(directory: string): Promise<{ cpu: number; ms: number }> {
 
 try {
   await warm(project)
-  const slots = Array.from({ length: count }, (_, index) => path.join(project, ".git", "orchestrator-worktrees", "bench", "slots", String(index + 1)))
-  for (const slot of slots) execFileSync("git", ["worktree", "add", "-q", "--detach", slot, "HEAD"], { cwd: project })
+  // Where a mission's pooled slots live, made as a mission makes them.
+  const folder = await missionWorktreesFolder(project, "bench")
+  if (!folder.ok) throw new Error(folder.error)
+  const slots = Array.from({ length: count }, (_, index) => path.join(folder.value, "slots", String(index + 1)))
+  for (const slot of slots) {
+    const added = await addDetachedWorktree(project, slot, "HEAD")
+    if (!added.ok) throw new Error(added.error)
+  }
   const fresh = []
   for (const slot of slots) fresh.push(await warm(slot))
   const again = []
@@ -61,7 +67,7 @@ try {
   console.log("| --- | --- | --- |")
   console.log(`| new | ${newCpu.toFixed(2)} s | ${median(fresh.map((sample) => sample.ms))} ms |`)
   console.log(`| warm, the same calls | ${warmCpu.toFixed(2)} s | ${median(again.map((sample) => sample.ms))} ms |`)
-  console.log(`a new instance costs ${(newCpu / Math.max(warmCpu, 1 / clockTicks)).toFixed(0)}× the same calls on a warm one; ${count} of them ${fresh.reduce((sum, sample) => sum + sample.cpu, 0).toFixed(1)} s of CPU`)
+  console.log(`a new instance costs ${(newCpu / Math.max(warmCpu, cpuTick)).toFixed(0)}× the same calls on a warm one; ${count} of them ${fresh.reduce((sum, sample) => sum + sample.cpu, 0).toFixed(1)} s of CPU`)
   console.log(`at rest, ${count + 1} instances: ${((rest / restSeconds) * 60).toFixed(2)} s of CPU a minute`)
 } finally {
   await served.stop()

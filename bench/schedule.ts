@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
+import { processCpu } from "./process-cpu.js"
 import { approveMission, approveReview, call, say } from "../src/demo/sum-stats-scenario.js"
 import type { PlannedTask } from "../src/mission/mission-event.js"
 import type { Scenario, ScriptedRule } from "../src/scripted-model/scenario.js"
@@ -31,12 +32,7 @@ writeFileSync(path.join(counting, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$B
 chmodSync(path.join(counting, "git"), 0o755)
 
 /** CPU seconds of this process's ended and reaped children (the host, and the git, bwrap and verification it ran); undefined off Linux. */
-const clockTicks = process.platform === "linux" ? Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) : 0
-function childCpuSeconds(): number | undefined {
-  if (!clockTicks) return undefined
-  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")
-  return (Number(fields[13]) + Number(fields[14])) / clockTicks
-}
+const childCpuSeconds = () => processCpu("self")?.children
 
 /** A seeded generator (mulberry32): the same latencies in every run of the benchmark. */
 function seeded(seed: number) {

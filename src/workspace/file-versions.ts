@@ -10,22 +10,31 @@ export interface FileVersions {
 }
 
 /**
+ * The files changed in `directory` since `base`, against the commit `tip` or, without one, the
+ * working tree's tracked files: relative to `directory`, a moved file by both paths (its
+ * before-and-after versions need both). Undefined when git cannot tell.
+ */
+export async function changedNames(directory: string, base: string, tip?: string): Promise<string[] | undefined> {
+  const names = await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(tip === undefined ? [] : [tip])], directory)
+  return names.ok ? names.stdout.split("\n").filter(Boolean) : undefined
+}
+
+/**
  * The files changed in `directory` since `base`, with both versions: against the commit `tip`
  * when the change is committed (a task's branch, the mission branch), else against the working
- * tree (a shared tree), untracked files included. At most `maxFiles`, in path order. `known`: the
- * changed names when the caller read them already (committed changes only).
+ * tree (a shared tree), untracked files included. At most `maxFiles`, in path order. `names`: what
+ * `changedNames` gave for the same commits, when the caller has it already.
  */
-export async function changedFileVersions(directory: string, base: string, tip?: string, maxFiles = 40, known?: string[]): Promise<FileVersions[]> {
+export async function changedFileVersions(directory: string, base: string, tip?: string, options: { names?: string[]; maxFiles?: number } = {}): Promise<FileVersions[]> {
   const committed = tip !== undefined
-  // The names, unless the caller has them already (`git diff --name-only --no-renames --relative base tip`).
-  const names = known ? { ok: true, stdout: known.join("\n") } : await git(["diff", "--name-only", "--no-renames", "--relative", base, ...(committed ? [tip] : [])], directory)
-  if (!names.ok) return []
-  const files = new Set(names.stdout.split("\n").filter(Boolean))
+  const names = options.names ?? (await changedNames(directory, base, tip))
+  if (!names) return []
+  const files = new Set(names)
   if (!committed) {
     const untracked = await git(["ls-files", "--others", "--exclude-standard"], directory)
     for (const file of untracked.stdout.split("\n").filter(Boolean)) files.add(file)
   }
-  const chosen = [...files].sort().slice(0, maxFiles)
+  const chosen = [...files].sort().slice(0, options.maxFiles ?? 40)
   // Both sides of every file from one git process (paths relative to `directory`: `./`).
   const objects = await readObjects(chosen.flatMap((file) => [`${base}:./${file}`, ...(committed ? [`${tip}:./${file}`] : [])]), directory)
   return chosen.map((file, index) => {

@@ -8,7 +8,7 @@ import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
 import { clearStaleGitLocks } from "./stale-git-locks.js"
-import { changedFileVersions, type FileVersions } from "./file-versions.js"
+import { changedFileVersions, changedNames, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
 import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, switchWorktree, verifyWorktree } from "./worktree-ops.js"
 
@@ -45,8 +45,8 @@ interface TaskWorktree {
   merged: boolean
   /** The task's last commit (its base until it commits): only the engine commits on a task's branch. */
   tip: string
-  /** The files changed from its base to `tip` (renames as both paths), read when it was committed. */
-  changed?: { tip: string; files: string[] }
+  /** The files changed from its base to `tip` (`changedNames`), read at its last commit; unset until then. */
+  files?: string[]
   /** The task's diff, kept for the range it was taken of (the review and the merge train both show it). */
   diff?: { range: string; text: string }
 }
@@ -188,8 +188,8 @@ export class WorktreeWorkspace implements Workspace {
   async changeVersions(taskId?: string): Promise<FileVersions[]> {
     const task = taskId === undefined ? undefined : this.tasks.get(taskId)
     if (taskId !== undefined && !task) return []
-    // A task's files at its tip are known from its commit.
-    if (task?.changed && task.changed.tip === task.tip) return changedFileVersions(this.missionDirectory, task.base, task.tip, undefined, task.changed.files)
+    // A committed task's files are known from its commit.
+    if (task?.files) return changedFileVersions(this.missionDirectory, task.base, task.tip, { names: task.files })
     return changedFileVersions(this.missionDirectory, task?.base ?? this.opening.base, task?.branch ?? "HEAD")
   }
 
@@ -226,7 +226,7 @@ export class WorktreeWorkspace implements Workspace {
     }
     Object.assign(slot, { made: true, branch: task.branch })
     faultPoint("worktree:placed")
-    Object.assign(task, { slot, base: head, tip: head, changed: undefined })
+    Object.assign(task, { slot, base: head, tip: head, files: undefined })
     this.tasks.set(taskId, task)
     const checked = await verifyWorktree(slot.top, task.branch, head)
     if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
@@ -283,13 +283,11 @@ export class WorktreeWorkspace implements Workspace {
     if (!add.ok) return add
     const made = await commitStaged(this.identity, message, directory)
     if (made !== "nothing" && !made.ok) return made
-    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once. Without
-    // renames, a moved file's old path is listed too: the review's before-and-after versions need it.
-    const [head, names] = await Promise.all([made === "nothing" ? undefined : this.headOf(directory), gitValue(["diff", "--name-only", "--no-renames", "--relative", task.base, "HEAD"], directory)])
+    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once.
+    const [head, files] = await Promise.all([made === "nothing" ? undefined : this.headOf(directory), changedNames(directory, task.base, "HEAD")])
     if (head) task.tip = head
-    const files = names.ok ? names.value.split("\n").filter(Boolean) : []
-    task.changed = names.ok ? { tip: task.tip, files } : undefined
-    return { ok: true, value: { commit: head, files } }
+    task.files = files
+    return { ok: true, value: { commit: head, files: files ?? [] } }
   }
 
   async taskDiff(taskId: string, _files: string[], maxChars = 24_000): Promise<string> {
