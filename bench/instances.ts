@@ -1,10 +1,11 @@
 // npm run bench:instances: what a task worktree's host instance costs the host. A served host with
 // the plugin warms its project's instance (the baseline), then, one after another, eight new
 // worktree directories, with the calls a mission makes for a pooled slot (`warmInstance`); then
-// the same calls again on the warm instances; then it rests. It prints the host's CPU time (its
-// own and its children's, Linux) for a new instance against the same calls on a warm one, and
-// what the instances cost at rest. This is the price of a slot, paid once per slot per mission.
-import { mkdtempSync, rmSync } from "node:fs"
+// the same calls again on the warm instances; then it rests; then it disposes of the eight, as a
+// mission does at its end, and rests again. It prints the host's CPU time (its own and its
+// children's, Linux) for a new instance against the same calls on a warm one, and what the
+// instances cost at rest, before and after. This is the price of a slot, paid once per slot per mission.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -30,6 +31,12 @@ const host = new OpencodeHost(served.client, new PromptGate())
 function hostCpu(): number {
   const cpu = processCpu(served.pid!)!
   return cpu.own + cpu.children
+}
+
+/** The served host's resident memory, in MB (Linux). */
+function residentMb(): number {
+  const line = readFileSync(`/proc/${served.pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith("VmRSS:"))
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024)
 }
 
 /** CPU seconds and wall milliseconds of warming `directory`, with what the host still does for it in the next second. */
@@ -59,6 +66,12 @@ try {
   const restBefore = hostCpu()
   await sleep(restSeconds * 1000)
   const rest = hostCpu() - restBefore
+  const rssBefore = residentMb()
+  for (const slot of slots) await host.disposeInstance(slot)
+  await sleep(1000)
+  const disposedBefore = hostCpu()
+  await sleep(restSeconds * 1000)
+  const restDisposed = hostCpu() - disposedBefore
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
   const newCpu = median(fresh.map((sample) => sample.cpu))
   const warmCpu = median(again.map((sample) => sample.cpu))
@@ -68,7 +81,8 @@ try {
   console.log(`| new | ${newCpu.toFixed(2)} s | ${median(fresh.map((sample) => sample.ms))} ms |`)
   console.log(`| warm, the same calls | ${warmCpu.toFixed(2)} s | ${median(again.map((sample) => sample.ms))} ms |`)
   console.log(`a new instance costs ${(newCpu / Math.max(warmCpu, cpuTick)).toFixed(0)}× the same calls on a warm one; ${count} of them ${fresh.reduce((sum, sample) => sum + sample.cpu, 0).toFixed(1)} s of CPU`)
-  console.log(`at rest, ${count + 1} instances: ${((rest / restSeconds) * 60).toFixed(2)} s of CPU a minute`)
+  console.log(`at rest, ${count + 1} instances: ${((rest / restSeconds) * 60).toFixed(2)} s of CPU a minute (host resident memory ${rssBefore} MB)`)
+  console.log(`at rest, after the ${count} were disposed: ${((restDisposed / restSeconds) * 60).toFixed(2)} s of CPU a minute (host resident memory ${residentMb()} MB)`)
 } finally {
   await served.stop()
   await model.close()

@@ -142,6 +142,8 @@ export interface AskOptions {
   reminder: string
   taskId?: string
   attempt?: number
+  /** Told once, when the conversation's first model request goes out (the host is then waiting on the model). */
+  onFirstRequest?: () => void
 }
 
 /**
@@ -170,7 +172,7 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
   // The conversation's budget (time, and tool calls counted by the host's tool hook). Spent, the session is aborted.
-  mission.budgets.watch(options.sessionId, () => void host.abort(options.sessionId, options.directory))
+  mission.budgets.watch(options.sessionId, () => void host.abort(options.sessionId, options.directory), options.onFirstRequest)
   try {
     for (const text of [options.text, options.reminder]) {
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }

@@ -13,8 +13,9 @@ import type { RepositoryFacts } from "../mission/plan-validation.js"
  * once and can fix it in the same conversation), at most `maxPlanAttempts` plans. A failing model
  * provider is not the planner's fault: the same conversation goes on after a backoff, at most
  * `faults.retriesPerTask` times, and the mission pauses once the failures reach `faults.pauseAfter`.
+ * `onAsked`: told when the planner's first model request has gone out.
  */
-export async function planMission(engine: Engine): Promise<PhaseOutcome> {
+export async function planMission(engine: Engine, onAsked?: () => void): Promise<PhaseOutcome> {
   const { mission } = engine
   const directory = mission.workspace.missionDirectory
   const session = await openChildSession(engine, "planner", "Plan", directory)
@@ -29,7 +30,7 @@ export async function planMission(engine: Engine): Promise<PhaseOutcome> {
   // Files and names a task says it changes are checked against the repository (plan-validation.ts).
   mission.planFacts = map.facts
   for (let retry = 1; ; retry++) {
-    const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder() })
+    const outcome = await askForSubmission<PlannedTask[]>(engine, { sessionId: session.value, directory, role: "planner", kind: "plan", text, reminder: planReminder(), onFirstRequest: onAsked })
     if (outcome.submitted) return { ok: true }
     if (mission.state.planAttempts >= mission.config.maxPlanAttempts)
       return { ok: false, error: `no valid plan in ${mission.state.planAttempts} attempts: ${mission.state.planProblems.join("; ")}` }

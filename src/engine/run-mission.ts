@@ -6,7 +6,7 @@ import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
 import { planMission } from "./plan-phase.js"
 import { runTasks } from "./run-tasks.js"
-import { warmTrees } from "./warm-trees.js"
+import { warmTrees, type TreeWarming } from "./warm-trees.js"
 
 /**
  * One mission, top to bottom. Every decision here is code reading state and evidence; models
@@ -15,12 +15,17 @@ import { warmTrees } from "./warm-trees.js"
 export async function runMission(engine: Engine): Promise<MissionState> {
   const { mission } = engine
   const config = mission.config
+  // A new mission's task trees: made alongside the planner, warmed once its request is out (warm-trees.ts).
+  let warming: TreeWarming | undefined
   try {
     // A resumed mission that has its plan goes on from its round.
     if (mission.state.tasks.length === 0) {
-      // The task trees are made and warmed alongside the planner, and ready before any task starts.
-      const warming = warmTrees(engine)
-      const plan = await planMission(engine).finally(() => warming)
+      warming = warmTrees(engine)
+      const plan = await planMission(engine, warming.start)
+      // The trees exist before any task starts; their warming goes on beside the first tasks.
+      if (plan.ok && !mission.stopped && !mission.halt) warming.start()
+      else await warming.stop()
+      await warming.made
       const interrupted = interruption(engine)
       if (interrupted) return interrupted
       if (!plan.ok) return endMission(engine, "failed", plan.error)
@@ -28,6 +33,7 @@ export async function runMission(engine: Engine): Promise<MissionState> {
 
     for (let round = mission.state.round; round <= config.maxMissionRounds; round++) {
       const work = await runTasks(engine)
+      await warming?.stop()
       const interrupted = interruption(engine)
       if (interrupted) return interrupted
       if (!work.ok) return endMission(engine, "failed", work.error)
@@ -47,6 +53,7 @@ export async function runMission(engine: Engine): Promise<MissionState> {
     }
     return endMission(engine, "failed", `the master review still rejected after ${config.maxMissionRounds} mission rounds`)
   } catch (error) {
+    await warming?.stop()
     if (mission.halt) return haltMission(engine)
     return endMission(engine, "failed", `engine error: ${error instanceof Error ? error.message : String(error)}`)
   }
@@ -105,10 +112,23 @@ async function endMission(engine: Engine, status: Exclude<MissionStatus, "runnin
       if (inFlight(task)) mission.record({ type: "task-stop", taskId: task.id, reason })
   // The decision first: a crash after it leaves only the cleanup for a resume to finish.
   mission.record({ type: "mission-end", status, reason })
+  // The host's instances first: their file watchers stop before the trees go.
+  await disposeInstances(engine)
   await closeWorkspace(mission)
   mission.writeReport()
   host.toast(outcomeLine(mission.state), missionOutcome(mission.state) === "landed" ? "success" : status === "sealed" ? "warning" : "error")
   return mission.state
+}
+
+/**
+ * The host keeps an instance per directory for as long as it runs (a file watcher, a file index,
+ * the config and providers). Those of the mission's trees go with the mission: a TUI that runs
+ * mission after mission would otherwise keep every one of them. The user's own directory stays.
+ */
+async function disposeInstances(engine: Engine): Promise<void> {
+  const trees = [...engine.checkedDirectories].filter((directory) => directory !== engine.mission.workspace.root)
+  for (const directory of trees) await engine.host.disposeInstance(directory)
+  engine.checkedDirectories.clear()
 }
 
 export async function closeWorkspace(mission: Mission): Promise<void> {

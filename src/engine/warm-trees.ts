@@ -1,21 +1,57 @@
+import { planWidth } from "../mission/scheduler.js"
 import type { Engine } from "./engine.js"
 
+/** The task trees of a new mission, and the warming of the host instance in each. */
+export interface TreeWarming {
+  /** The trees are made (or could not be): tasks may start; a tree still cold warms in its task's first prompt. */
+  made: Promise<void>
+  /** Lets the warming begin (once; later calls do nothing). */
+  start(): void
+  /** No tree is warmed after the one in progress; resolves when that one is done. */
+  stop(): Promise<void>
+}
+
 /**
- * Task worktrees made, and the host's instance started in each, while the planner works: a new
- * directory costs the host seconds (config, plugins, providers, file watcher), which would
- * otherwise come before the first tasks' first requests. As many as tasks may run at once. Best
- * effort: a tree that cannot be made or warmed is made again when a task needs it.
+ * Task worktrees, made while the planner works (git only), and the host's instance in each
+ * started ahead of its first task: a new directory costs the host seconds of its one busy thread
+ * (config, plugins, providers, file watcher). The warming waits for `start()`, given when the
+ * planner's first request has gone out: before that, it would hold back the planner's own
+ * instance, which the mission is waiting on. Then one tree at a time, so the first is ready soonest
+ * and the planner's answer is not queued behind all of them; as many as tasks may run at once, and
+ * once the plan is known, no more than it can use (its width). Tasks do not wait for it: a tree a
+ * task has taken is warmed by that task's prompt. Best effort: a tree that cannot be made or warmed
+ * is made again, or warmed by its first prompt, when a task needs it.
  */
-export async function warmTrees(engine: Engine): Promise<void> {
+export function warmTrees(engine: Engine): TreeWarming {
   const { mission, host } = engine
-  if (!mission.workspace.isolated) return
-  const directories = await mission.workspace.warmTrees(mission.config.concurrency).catch(() => [])
-  await Promise.all(
-    directories.map(async (directory) => {
+  if (!mission.workspace.isolated) return { made: Promise.resolve(), start: () => undefined, stop: async () => undefined }
+  const made = mission.workspace.warmTrees(mission.config.concurrency).catch(() => [])
+  let start!: () => void
+  const started = new Promise<void>((resolve) => (start = resolve))
+  let stopped = false
+  const wanted = () => (mission.state.tasks.length ? planWidth(mission.state.tasks, mission.config.concurrency) : mission.config.concurrency)
+  const warming = (async () => {
+    const directories = await made
+    await started
+    let warm = 0
+    for (const directory of directories) {
+      if (stopped || mission.stopped || warm >= wanted()) return
+      warm++
+      // A task's session is there already: its prompt starts the instance.
+      if (engine.checkedDirectories.has(directory)) continue
       const agents = await host.agentNames(directory)
-      if (!agents.ok || !agents.value.includes("worker")) return
+      if (!agents.ok || !agents.value.includes("worker")) continue
       engine.checkedDirectories.add(directory)
       await host.warmInstance(directory)
-    }),
-  )
+    }
+  })()
+  return {
+    made: made.then(() => undefined),
+    start,
+    stop: () => {
+      stopped = true
+      start()
+      return warming
+    },
+  }
 }

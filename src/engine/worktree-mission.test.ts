@@ -30,13 +30,15 @@ function repository(config: object, files: Record<string, string> = { "README.md
 
 type Work = (request: PromptRequest, mission: Mission) => Promise<void> | void
 
-/** Runs a mission on `root`; `beforePlan` may change the world while the planner is at work. */
-async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => void) {
+/** Runs a mission on `root`; `beforePlan` may change the world (or wait for it) while the planner is at work. */
+async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => unknown, prepare?: (host: FakeHost) => void) {
   const registry = new MissionRegistry()
   const host: FakeHost = new FakeHost(async (request) => {
     const mission = registry.binding(request.sessionId)!.mission
+    // As the host's chat.params hook does before each model request.
+    mission.budgets.noteModelRequest(request.sessionId)
     if (request.agent === "planner") {
-      beforePlan?.(mission, host)
+      await beforePlan?.(mission, host)
       mission.submitPlan(request.sessionId, plan)
     }
     if (request.agent === "worker") {
@@ -46,6 +48,7 @@ async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (
     if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
     if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
   })
+  prepare?.(host)
   const started = await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })
   return { state: await started.finished, host, mission: started.mission }
 }
@@ -137,13 +140,52 @@ test("the task trees are made and their host instances started while the planner
   const root = repository({ verify: [], concurrency: 2 })
   const write = (request: PromptRequest) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]}.txt`), "x\n")
   const plan = ["A", "B", "C"].map((id) => task(id, [`${id}.txt`]))
-  const { state, host } = await run(root, plan, write)
+  // The planner takes its time: both trees are warmed meanwhile.
+  const { state, host } = await run(root, plan, write, (_mission, host) => until(() => host.warmed.length === 2))
   assert.equal(state.status, "sealed", state.endReason)
   const slots = host.agentChecks.filter((directory) => directory.includes(`${path.sep}slots${path.sep}`))
   assert.equal(slots.length, 2, host.agentChecks.join("\n"))
   assert.deepEqual([...host.warmed].sort(), [...slots].sort(), "the host instance of each tree was warmed past its agents check")
+  assert.equal(host.maxWarming, 1, "one tree at a time")
   const used = new Set(state.tasks.map((item) => item.worktree!.directory))
   assert.deepEqual([...used].sort(), [...slots].sort(), "the tasks worked in the warmed trees, and no other")
+  assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
+  // The host's instances of the mission's trees went with them; the user's checkout keeps its own.
+  const trees = [...new Set(host.agentChecks)].filter((directory) => directory !== root)
+  assert.equal(trees.length, 3, "two slots and the mission's tree")
+  assert.deepEqual([...host.disposed].sort(), trees.sort())
+})
+
+test("the warm-up waits for the planner's first request, and warms no more trees than the plan can use", async () => {
+  const root = repository({ verify: [], concurrency: 3 })
+  const write = (request: PromptRequest) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]}.txt`), "x\n")
+  // A chain: one task at a time, whatever the concurrency.
+  const plan = [task("A", ["A.txt"]), task("B", ["B.txt"], ["A"]), task("C", ["C.txt"], ["B"])]
+  let submitted = false
+  let warmedBeforeRequest = -1
+  const { state, host } = await run(
+    root,
+    plan,
+    write,
+    // The planner's turn: its request went out (the warm-up may begin); the plan comes while the first tree warms.
+    async (_mission, host) => {
+      await until(() => host.warmed.length === 1)
+      submitted = true
+    },
+    (host) => {
+      host.warmGate = () => until(() => submitted)
+      const prompt = host.prompt.bind(host)
+      host.prompt = (request) => {
+        if (request.agent === "planner") warmedBeforeRequest = host.warmed.length
+        return prompt(request)
+      }
+    },
+  )
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(warmedBeforeRequest, 0, "nothing was warmed before the planner's request")
+  assert.equal(host.warmed.length, 1, `the plan's width is 1: ${host.warmed.join(", ")}`)
+  const used = new Set(state.tasks.map((item) => item.worktree!.directory))
+  assert.deepEqual([...used], host.warmed, "the chain ran in the warmed tree")
   assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
 })
 

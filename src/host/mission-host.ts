@@ -32,5 +32,7 @@ export interface MissionHost {
    * providers, its file watcher, its per-directory services), without a model call. Best effort.
    */
   warmInstance(directory: string): Promise<void>
+  /** Ends the host instance of `directory` (its watcher, its state); the host makes a new one if it is asked again. Best effort. */
+  disposeInstance(directory: string): Promise<void>
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void
 }

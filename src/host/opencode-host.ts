@@ -107,6 +107,10 @@ export class OpencodeHost implements MissionHost {
     await Promise.all([this.client.config.providers({ query: { directory } }), this.client.find.files({ query: { directory, query: ".", dirs: "false" } })]).catch(() => undefined)
   }
 
+  async disposeInstance(directory: string): Promise<void> {
+    await this.client.instance.dispose({ query: { directory } }).catch(() => undefined)
+  }
+
   toast(message: string, variant: "info" | "success" | "warning" | "error"): void {
     this.client.tui.showToast({ body: { title: "Orchestrator", message, variant } }).catch(() => {})
   }

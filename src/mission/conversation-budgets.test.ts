@@ -38,3 +38,15 @@ test("tool calls past the budget are refused and spend it", () => {
   assert.equal(budgets.exceeded("s")?.silent, false)
   budgets.end("s")
 })
+
+test("the first model request is told once, and only for the conversation watched", () => {
+  const budgets = new ConversationBudgets({ seconds: 60, toolCalls: 10 })
+  const told: string[] = []
+  budgets.watch("s", () => undefined, () => told.push("s"))
+  budgets.noteModelRequest("other")
+  assert.deepEqual(told, [])
+  budgets.noteModelRequest("s")
+  budgets.noteModelRequest("s")
+  assert.deepEqual(told, ["s"])
+  budgets.end("s")
+})

@@ -5,6 +5,7 @@ interface Watched {
   exceeded?: string
   timer: NodeJS.Timeout
   onExceeded: (reason: string) => void
+  onFirstRequest?: () => void
 }
 
 /**
@@ -22,10 +23,11 @@ export class ConversationBudgets {
 
   constructor(private readonly limits: { seconds: number; toolCalls: number }) {}
 
-  watch(sessionId: string, onExceeded: (reason: string) => void): void {
+  /** `onFirstRequest`: told once, when the conversation's first model request goes out. */
+  watch(sessionId: string, onExceeded: (reason: string) => void, onFirstRequest?: () => void): void {
     this.end(sessionId)
     const allowance = startAllowanceSeconds(this.limits.seconds)
-    this.watched.set(sessionId, { toolCalls: 0, requested: false, timer: this.timer(sessionId, this.limits.seconds + allowance), onExceeded })
+    this.watched.set(sessionId, { toolCalls: 0, requested: false, timer: this.timer(sessionId, this.limits.seconds + allowance), onExceeded, onFirstRequest })
   }
 
   /** The conversation's first model request went out: its time budget starts now. */
@@ -35,6 +37,7 @@ export class ConversationBudgets {
     budget.requested = true
     clearTimeout(budget.timer)
     budget.timer = this.timer(sessionId, this.limits.seconds)
+    budget.onFirstRequest?.()
   }
 
   private timer(sessionId: string, seconds: number): NodeJS.Timeout {

@@ -1,7 +1,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import type { TaskState, TaskStatus } from "./mission-state.js"
-import { blockedTasks, filesOverlap, remainingPaths, selectReadyTasks } from "./scheduler.js"
+import { blockedTasks, filesOverlap, planWidth, remainingPaths, selectReadyTasks } from "./scheduler.js"
 
 const task = (id: string, dependsOn: string[] = [], files = [`${id}.js`], status: TaskStatus = "pending"): TaskState => ({
   id, title: id, description: "", acceptance: [], files, dependsOn, status,
@@ -56,4 +56,26 @@ test("the task on the longest remaining path starts first, then plan order", () 
   const later = [task("A"), task("B", [], ["B.js"], "approved"), task("C", ["B"], ["C.js"], "approved"), task("D", ["C"]), task("E")]
   assert.equal(remainingPaths(later).get("B"), 1)
   assert.deepEqual(ids(selectReadyTasks(later, new Set(), 1)), ["A"])
+})
+
+test("a plan's width: the most tasks that can ever run at once, within the limit", () => {
+  const plan = (edges: Record<string, string[]>) => Object.entries(edges).map(([id, dependsOn]) => ({ id, dependsOn }))
+  assert.equal(planWidth(plan({ A: [], B: ["A"], C: ["B"] }), 8), 1, "a chain runs one at a time")
+  assert.equal(planWidth(plan({ A: [], B: [], C: [], D: [], E: [] }), 8), 5)
+  assert.equal(planWidth(plan({ A: [], B: [], C: [], D: [], E: [] }), 3), 3, "never more than the limit")
+  assert.equal(planWidth(plan({ A: [], B: ["A"], C: ["A"], D: ["B", "C"] }), 8), 2, "a diamond")
+  // Tasks of different depths run together too: B and D after A, and C alone at the start.
+  assert.equal(planWidth(plan({ A: [], B: ["A"], D: ["A"], C: [] }), 8), 3)
+  // Waiting through another task counts: C waits on A through B, so A and C never run together.
+  assert.equal(planWidth(plan({ A: [], B: ["A"], C: ["B"], X: ["A"], Y: ["X"] }), 8), 2)
+  assert.equal(planWidth([], 8), 0)
+  // Four layers of 30 tasks, each after one of the layer before (as in bench:schedule): the widest layer and more.
+  const ids = Array.from({ length: 30 }, (_, index) => `T${index + 1}`)
+  const layerOf = (index: number) => Math.floor((index * 4) / 30)
+  const layered = ids.map((id, index) => {
+    const before = ids.filter((_, other) => layerOf(other) === layerOf(index) - 1)
+    return { id, dependsOn: before.length ? [before[index % before.length]!] : [] }
+  })
+  assert.ok(planWidth(layered, 64) >= 8)
+  assert.equal(planWidth(layered, 8), 8)
 })

@@ -74,3 +74,49 @@ export function blockedTasks(tasks: TaskState[]): TaskState[] {
     })
   return tasks.filter((task) => task.status === "pending" && blocked(task, new Set([task.id])))
 }
+
+/** Plans larger than this are given their limit by `planWidth`: the exact count costs more than it saves. */
+const exactWidthUpTo = 256
+
+/**
+ * The most tasks of a plan that can ever run at once, at most `limit`: its width, the largest set
+ * of tasks none of which waits on another, directly or not. By Dilworth's theorem that is the
+ * number of tasks less a maximum matching of "comes before" (here found by augmenting paths).
+ */
+export function planWidth(tasks: Pick<TaskState, "id" | "dependsOn">[], limit: number): number {
+  if (tasks.length > exactWidthUpTo) return limit
+  const index = new Map(tasks.map((task, position) => [task.id, position]))
+  const dependents: number[][] = tasks.map(() => [])
+  for (const [position, task] of tasks.entries())
+    for (const dependency of task.dependsOn) {
+      const before = index.get(dependency)
+      if (before !== undefined) dependents[before]!.push(position)
+    }
+  // Everything that comes after each task, directly or not (a cycle does not make a task its own successor).
+  const later = tasks.map((_, start) => {
+    const seen = new Set<number>()
+    const stack = [...dependents[start]!]
+    while (stack.length) {
+      const next = stack.pop()!
+      if (seen.has(next) || next === start) continue
+      seen.add(next)
+      stack.push(...dependents[next]!)
+    }
+    return [...seen]
+  })
+  const matchedTo = new Array<number>(tasks.length).fill(-1)
+  const augment = (from: number, visited: Uint8Array): boolean => {
+    for (const to of later[from]!) {
+      if (visited[to]) continue
+      visited[to] = 1
+      if (matchedTo[to] === -1 || augment(matchedTo[to]!, visited)) {
+        matchedTo[to] = from
+        return true
+      }
+    }
+    return false
+  }
+  let matched = 0
+  for (const position of tasks.keys()) if (augment(position, new Uint8Array(tasks.length))) matched++
+  return Math.min(limit, tasks.length - matched)
+}

@@ -58,11 +58,28 @@ export class FakeHost implements MissionHost {
     return { ok: true, value: this.agents }
   }
 
-  /** The directories whose host instance was warmed. */
+  /** The directories whose host instance was warmed; the most warmed at once. */
   readonly warmed: string[] = []
+  maxWarming = 0
+  private warming = 0
+  /** Holds a warm-up until it resolves (a test's control of the order). */
+  warmGate?: (directory: string) => Promise<void>
 
   async warmInstance(directory: string): Promise<void> {
     this.warmed.push(directory)
+    this.maxWarming = Math.max(this.maxWarming, ++this.warming)
+    try {
+      await this.warmGate?.(directory)
+    } finally {
+      this.warming--
+    }
+  }
+
+  /** The directories whose host instance was disposed. */
+  readonly disposed: string[] = []
+
+  async disposeInstance(directory: string): Promise<void> {
+    this.disposed.push(directory)
   }
 
   toast(message: string): void {
