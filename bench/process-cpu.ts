@@ -13,3 +13,10 @@ export function processCpu(pid: number | "self"): { own: number; children: numbe
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
   return { own: (Number(fields[11]) + Number(fields[12])) / clockTicks, children: (Number(fields[13]) + Number(fields[14])) / clockTicks }
 }
+
+/** CPU seconds of `pid`'s main thread alone (utime + stime); undefined off Linux. */
+export function mainThreadCpu(pid: number): number | undefined {
+  if (!clockTicks) return undefined
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks
+}

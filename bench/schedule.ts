@@ -4,10 +4,12 @@
 // seeded) or about 15 s (long, as with real models). It runs at k=4 and k=8, with worktrees on and
 // off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
 // counting only the scripted model's time, from the plan's acceptance; the whole mission, from its
-// `/task` to its seal, against the planner's latency plus that ideal; the per-task overhead (task start to its merge, less
-// its model time); k=8 against k=4; worktrees on against off; and the git processes per task
-// (counted by a `git` first on the host's PATH that logs each call, then runs the real one), and
-// the CPU time per task of the host and everything it ran (Linux: this process's reaped children).
+// `/task` to its seal, against the planner's latency plus that ideal; the planning overhead (the
+// `/task` to the plan's acceptance, less the planner's latency); the per-task overhead (task start
+// to its merge, less its model time); k=8 against k=4; worktrees on against off; the git processes
+// per task (counted by a `git` first on the host's PATH that logs each call, then runs the real
+// one); and the CPU time per task of the host and everything it ran (Linux: this process's reaped
+// children).
 import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -88,6 +90,8 @@ interface Result {
   makespanMs: number
   /** From the mission's start (the `/task`) to its seal: the planning and everything after the tasks too. */
   missionMs: number
+  /** From the mission's start to the plan's acceptance, less the planner's latency. */
+  planningOverheadMs: number
   overheadMs: number
   /** git processes per task: the engine's (run with its hardening flags), and the host's own. */
   gitOurs: number
@@ -113,6 +117,7 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   const end = journal.find((entry) => entry.type === "mission-end")
   if (run.exitCode !== 0 || !end || end.status !== "sealed") throw new Error(`mission did not seal (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
   const at = (entry: { at: string }) => Date.parse(entry.at)
+  const missionStart = journal.find((entry) => entry.type === "mission-start")!
   const planned = journal.find((entry) => entry.type === "plan-accept")!
   const approvals = journal.filter((entry) => entry.type === "task-approve")
   const overheads = ids.map((id) => {
@@ -127,7 +132,8 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   const ours = calls.filter((line) => line.includes("core.hooksPath=")).length
   return {
     makespanMs: Math.max(...approvals.map(at)) - at(planned),
-    missionMs: at(end) - at(journal.find((entry) => entry.type === "mission-start")!),
+    missionMs: at(end) - at(missionStart),
+    planningOverheadMs: at(planned) - at(missionStart) - plannerMs,
     overheadMs: overheads.reduce((sum, value) => sum + value, 0) / overheads.length,
     gitOurs: ours / ids.length,
     gitHost: (calls.length - ours) / ids.length,
@@ -142,13 +148,13 @@ const rows: Array<{ k: number; worktrees: boolean; result: Result }> = []
 for (const worktrees of [true, false]) for (const k of [4, 8]) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker, the planner ${plannerMs / 1000} s) · verify true`)
-console.log("| k | worktrees | makespan | ideal | makespan / ideal | whole mission / ideal | per-task overhead | git processes per task (engine + host) | train verifications per task | CPU per task |")
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+console.log("| k | worktrees | makespan | ideal | makespan / ideal | whole mission / ideal | planning overhead | per-task overhead | git processes per task (engine + host) | train verifications per task | CPU per task |")
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for (const row of rows) {
-  const { makespanMs, missionMs, overheadMs, gitOurs, gitHost, trainRuns, cpuPerTask } = row.result
+  const { makespanMs, missionMs, planningOverheadMs, overheadMs, gitOurs, gitHost, trainRuns, cpuPerTask } = row.result
   const train = row.worktrees ? trainRuns.toFixed(2) : "–"
   const cpu = cpuPerTask === undefined ? "–" : seconds(cpuPerTask * 1000)
-  console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${(missionMs / (plannerMs + ideal(row.k))).toFixed(2)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} | ${cpu} |`)
+  console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${(missionMs / (plannerMs + ideal(row.k))).toFixed(2)} | ${seconds(planningOverheadMs)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} | ${cpu} |`)
 }
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)!.result.makespanMs
 console.log(`k=8 against k=4 (worktrees on): ${(find(4, true) / find(8, true)).toFixed(2)}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)

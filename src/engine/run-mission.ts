@@ -22,7 +22,8 @@ export async function runMission(engine: Engine): Promise<MissionState> {
     if (mission.state.tasks.length === 0) {
       warming = warmTrees(engine)
       const plan = await planMission(engine, warming.start)
-      // The trees exist before any task starts; their warming goes on beside the first tasks.
+      // The trees exist before any task starts; their warming goes on beside the first tasks (begun
+      // here if the planner's request was not seen), or ends with the mission.
       if (plan.ok && !mission.stopped && !mission.halt) warming.start()
       else await warming.stop()
       await warming.made

@@ -29,7 +29,9 @@ export function warmTrees(engine: Engine): TreeWarming {
   let start!: () => void
   const started = new Promise<void>((resolve) => (start = resolve))
   let stopped = false
-  const wanted = () => (mission.state.tasks.length ? planWidth(mission.state.tasks, mission.config.concurrency) : mission.config.concurrency)
+  // All the slots until the plan is known, then its width (counted once: tasks are added only after the warm-up).
+  let width: number | undefined
+  const wanted = () => (mission.state.tasks.length ? (width ??= planWidth(mission.state.tasks, mission.config.concurrency)) : mission.config.concurrency)
   const warming = (async () => {
     const directories = await made
     await started

@@ -31,7 +31,7 @@ function repository(config: object, files: Record<string, string> = { "README.md
 type Work = (request: PromptRequest, mission: Mission) => Promise<void> | void
 
 /** Runs a mission on `root`; `beforePlan` may change the world (or wait for it) while the planner is at work. */
-async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => unknown, prepare?: (host: FakeHost) => void) {
+async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => unknown) {
   const registry = new MissionRegistry()
   const host: FakeHost = new FakeHost(async (request) => {
     const mission = registry.binding(request.sessionId)!.mission
@@ -48,7 +48,6 @@ async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (
     if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
     if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
   })
-  prepare?.(host)
   const started = await startMission({ registry, host, directory: root, rootSessionId: "ses_root", goal: "build it" })
   return { state: await started.finished, host, mission: started.mission }
 }
@@ -167,18 +166,13 @@ test("the warm-up waits for the planner's first request, and warms no more trees
     root,
     plan,
     write,
-    // The planner's turn: its request went out (the warm-up may begin); the plan comes while the first tree warms.
+    // The planner's turn: its request went out just now (the warm-up may begin, and has not yet
+    // run); the plan comes while the first tree warms.
     async (_mission, host) => {
+      warmedBeforeRequest = host.warmed.length
+      host.warmGate = () => until(() => submitted)
       await until(() => host.warmed.length === 1)
       submitted = true
-    },
-    (host) => {
-      host.warmGate = () => until(() => submitted)
-      const prompt = host.prompt.bind(host)
-      host.prompt = (request) => {
-        if (request.agent === "planner") warmedBeforeRequest = host.warmed.length
-        return prompt(request)
-      }
     },
   )
   assert.equal(state.status, "sealed", state.endReason)
