@@ -1,15 +1,16 @@
-// npm run bench:schedule [short|long] [tasks]: does parallelism pay off? A layered plan (four
+// npm run bench:schedule [short|long] [tasks] [rows]: does parallelism pay off? A layered plan (four
 // layers, each task after one task of the layer before, disjoint files, verify `true`) on the real
 // host with the scripted model, whose only latency is each worker's first reply: 1–3 s (short,
 // seeded) or about 15 s (long, as with real models). It runs at k=4 and k=8, with worktrees on and
 // off, in this process, and prints makespan against the ideal, max(critical path, Σ latency / k),
 // counting only the scripted model's time, from the plan's acceptance; the whole mission, from its
 // `/task` to its seal, against the planner's latency plus that ideal; the planning overhead (the
-// `/task` to the plan's acceptance, less the planner's latency); the per-task overhead (task start
-// to its merge, less its model time); k=8 against k=4; worktrees on against off; the git processes
+// `/task` to the plan's acceptance, less the planner's latency); the per-task overhead (from the
+// task asking for its tree, or its start without worktrees, to its merge, less its model time); k=8 against k=4; worktrees on against off; the git processes
 // per task (counted by a `git` first on the host's PATH that logs each call, then runs the real
 // one); and the CPU time per task of the host and everything it ran (Linux: this process's reaped
-// children).
+// children). It also splits the per-task overhead into the steps of a task, from the journal and
+// the scripted model's request log. rows (e.g. `8on,4off`) runs only those of the four.
 import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -24,6 +25,7 @@ import { createSampleProject, missionFolders, missionJournal, untrackedConfigFol
 const profile = process.argv[2] === "long" ? "long" : "short"
 const taskCount = Number(process.argv[3] ?? 30)
 const layers = 4
+const only = process.argv[4]?.split(",")
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-schedule-"))
 const home = path.join(scratch, "home")
 
@@ -100,7 +102,12 @@ interface Result {
   trainRuns: number
   /** CPU seconds per task of the host run (its start and the planner included), if measurable. */
   cpuPerTask?: number
+  /** The per-task overhead by step: mean milliseconds of each gap between a task's marks. */
+  steps: number[]
 }
+
+/** A task's marks, in the order they happen; the overhead is the sum of the gaps, less the model's latency. */
+const stepNames = ["tree asked → session open", "session → the worker's request", "its reply, less the latency", "reply → submit", "submit → commit", "commit → verified", "verified → reviewed", "reviewed → merged"]
 
 let runs = 0
 async function mission(source: string, k: number, worktrees: boolean): Promise<Result> {
@@ -120,10 +127,20 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   const missionStart = journal.find((entry) => entry.type === "mission-start")!
   const planned = journal.find((entry) => entry.type === "plan-accept")!
   const approvals = journal.filter((entry) => entry.type === "task-approve")
-  const overheads = ids.map((id) => {
-    const start = journal.find((entry) => entry.type === "task-start" && entry.taskId === id)!
-    const merged = journal.find((entry) => entry.type === "merge-end" && entry.taskId === id && entry.outcome === "merged") ?? journal.find((entry) => entry.type === "task-approve" && entry.taskId === id)!
-    return at(merged) - at(start) - latencyMs.get(id)!
+  if (process.env.BENCH_KEEP) writeFileSync(path.join(scratch, `requests-${name}.jsonl`), run.requests.map(({ index, agent, task, sessionId, startedAt, endedAt }) => JSON.stringify({ index, agent, task, sessionId, startedAt, endedAt })).join("\n"))
+  const steps = ids.map((id) => {
+    const mark = (type: string) => journal.find((entry) => entry.type === type && "taskId" in entry && entry.taskId === id && (type !== "merge-end" || ("outcome" in entry && entry.outcome === "merged")))
+    const first = run.requests.find((request) => request.agent === "worker" && request.task === id)!
+    // The task begins when it asks for its tree (the tree's event says how long that took), or, without
+    // worktrees, at its start; then there is no commit and no merge: those steps take nothing (the approval ends it).
+    const tree = mark("worktree-ready")
+    const begun = tree && tree.type === "worktree-ready" ? at(tree) - tree.createMs - tree.prepareMs : at(mark("task-start")!)
+    const marks = [begun, at(mark("task-start")!), first.startedAt, first.endedAt ?? first.startedAt, at(mark("work-submit")!), mark("work-commit"), at(mark("verify-end")!), at(mark("review-end")!), mark("merge-end") ?? mark("task-approve")!]
+    const times = marks.map((value, index) => (typeof value === "number" ? value : value ? at(value) : undefined))
+    for (let index = 1; index < times.length; index++) times[index] ??= times[index - 1]
+    const gaps = times.slice(1).map((value, index) => value! - times[index]!)
+    gaps[2]! -= latencyMs.get(id)!
+    return gaps
   })
   const batches = new Map<number, number>()
   for (const entry of journal) if (entry.type === "merge-end" && entry.batch) batches.set(entry.batch.id, entry.batch.verifyRuns)
@@ -134,18 +151,19 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     makespanMs: Math.max(...approvals.map(at)) - at(planned),
     missionMs: at(end) - at(missionStart),
     planningOverheadMs: at(planned) - at(missionStart) - plannerMs,
-    overheadMs: overheads.reduce((sum, value) => sum + value, 0) / overheads.length,
+    overheadMs: steps.reduce((sum, task) => sum + task.reduce((all, gap) => all + gap, 0), 0) / steps.length,
     gitOurs: ours / ids.length,
     gitHost: (calls.length - ours) / ids.length,
     trainRuns: merged ? [...batches.values()].reduce((sum, runs) => sum + runs, 0) / merged : 0,
     cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
+    steps: stepNames.map((_, index) => steps.reduce((sum, task) => sum + task[index]!, 0) / steps.length),
   }
 }
 
 const source = template()
 await mission(source, 4, true).catch(() => undefined) // warm-up: a fresh HOME's first host start is slower
 const rows: Array<{ k: number; worktrees: boolean; result: Result }> = []
-for (const worktrees of [true, false]) for (const k of [4, 8]) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
+for (const worktrees of [true, false]) for (const k of [4, 8]) if (!only || only.includes(`${k}${worktrees ? "on" : "off"}`)) rows.push({ k, worktrees, result: await mission(source, k, worktrees) })
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 console.log(`bench:schedule · ${taskCount} tasks in ${layers} layers · ${profile} latency (${profile === "long" ? "14–16" : "1–3"} s per worker, the planner ${plannerMs / 1000} s) · verify true`)
 console.log("| k | worktrees | makespan | ideal | makespan / ideal | whole mission / ideal | planning overhead | per-task overhead | git processes per task (engine + host) | train verifications per task | CPU per task |")
@@ -156,9 +174,12 @@ for (const row of rows) {
   const cpu = cpuPerTask === undefined ? "–" : seconds(cpuPerTask * 1000)
   console.log(`| ${row.k} | ${row.worktrees ? "on" : "off"} | ${seconds(makespanMs)} | ${seconds(ideal(row.k))} | ${(makespanMs / ideal(row.k)).toFixed(2)} | ${(missionMs / (plannerMs + ideal(row.k))).toFixed(2)} | ${seconds(planningOverheadMs)} | ${seconds(overheadMs)} | ${gitOurs.toFixed(1)} + ${gitHost.toFixed(1)} | ${train} | ${cpu} |`)
 }
-const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)!.result.makespanMs
-console.log(`k=8 against k=4 (worktrees on): ${(find(4, true) / find(8, true)).toFixed(2)}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)
-console.log(`worktrees on against off: k=4 ${(find(4, true) / find(4, false)).toFixed(2)}×, k=8 ${(find(8, true) / find(8, false)).toFixed(2)}× the makespan`)
+console.log(`the per-task overhead by step (mean ms): ${stepNames.join(" · ")}`)
+for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.steps.map((ms) => ms.toFixed(0)).join(" · ")}`)
+const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)?.result.makespanMs
+const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? "–" : (a / b).toFixed(2))
+console.log(`k=8 against k=4 (worktrees on): ${ratio(find(4, true), find(8, true))}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)
+console.log(`worktrees on against off: k=4 ${ratio(find(4, true), find(4, false))}×, k=8 ${ratio(find(8, true), find(8, false))}× the makespan`)
 // The projects and their journals go with the run unless asked for (BENCH_KEEP=1 keeps them, and says where).
 if (process.env.BENCH_KEEP) console.log(`projects and journals: ${scratch}`)
 else rmSync(scratch, { recursive: true, force: true })

@@ -8,9 +8,11 @@ import { integrateTask, mergeQueue } from "./merge-train.js"
 /**
  * The train against a workspace of our own: the mission branch is a list of commits, each the
  * tasks merged so far; verification fails while the head holds a task named in `breaks`, and
- * waits for `release` first, so tasks can be made to queue up behind a batch.
+ * waits for `release` first, so tasks can be made to queue up behind a batch. A commit's tree is
+ * named by the tasks in it; `verifiedOn` gives the tree each task's own verification ran on, and
+ * `ownEvidence` what it gave (passing by default).
  */
-function fakeEngine(options: { breaks: string[]; conflicts?: string[] }) {
+function fakeEngine(options: { breaks: string[]; conflicts?: string[]; verifiedOn?: Record<string, string>; ownEvidence?: Record<string, Evidence[]> }) {
   const events: MissionEvent[] = []
   const commits = new Map<string, string[]>([["c0", []]])
   let head = "c0"
@@ -25,8 +27,9 @@ function fakeEngine(options: { breaks: string[]; conflicts?: string[] }) {
       const before = head
       head = `c${commits.size}`
       commits.set(head, [...commits.get(before)!, taskId])
-      return { status: "merged", before, commit: head, files: [`${taskId}.txt`] }
+      return { status: "merged", before, commit: head, tree: `tree of ${commits.get(head)!.join(", ")}`, files: [`${taskId}.txt`] }
     },
+    taskTree: (taskId: string) => options.verifiedOn?.[taskId],
     undoIntegrate: async (commit: string) => {
       head = commit
       return { ok: true as const, value: undefined }
@@ -36,7 +39,10 @@ function fakeEngine(options: { breaks: string[]; conflicts?: string[] }) {
     mission: {
       id: "m-test",
       config: { concurrency: 8 },
-      state: { tasks: ["A", "B", "C", "D", "E"].map((id) => ({ id, title: `Task ${id}` })) },
+      state: {
+        verifyCommands: ["npm test"],
+        tasks: ["A", "B", "C", "D", "E"].map((id) => ({ id, title: `Task ${id}`, evidence: options.ownEvidence?.[id] ?? [passing("npm test")] })),
+      },
       workspace,
       record: (event: MissionEvent) => void events.push(event),
     },
@@ -59,6 +65,8 @@ function fakeEngine(options: { breaks: string[]; conflicts?: string[] }) {
   }
   return { engine, events, release, tasksAtHead: () => commits.get(head)!, verifications: () => verifications }
 }
+
+const passing = (command: string): Evidence => ({ command, exitCode: 0, durationMs: 1, outputHead: "ok", outputTail: "", timedOut: false })
 
 test("tasks that wait behind a merge go in one batch, verified once at its tip", async () => {
   const { engine, events, release, tasksAtHead, verifications } = fakeEngine({ breaks: [] })
@@ -105,4 +113,31 @@ test("a conflict sends back only that task; the rest of its batch is merged", as
   assert.deepEqual(tasksAtHead(), ["A", "B", "D"])
   const ends = events.filter((event) => event.type === "merge-end")
   assert.deepEqual(ends.map((end) => `${end.taskId}:${end.outcome}`), ["A:merged", "C:conflict", "B:merged", "D:merged"])
+})
+
+test("a merge whose tree is the one its task was verified on is not verified again; once the head has moved, it is", async () => {
+  // A and B were both built on c0: A's merge is A's own tree, B's (after A) is not B's.
+  const { engine, events, release, verifications } = fakeEngine({ breaks: [], verifiedOn: { A: "tree of A", B: "tree of B" } })
+  const results = ["A", "B"].map((id) => integrateTask(engine, id, 1))
+  await release()
+  assert.deepEqual(await Promise.all(results), [true, true])
+  assert.equal(verifications(), 1, "only B's merge ran verification")
+  const [a, b] = events.filter((event) => event.type === "merge-end")
+  assert.equal(a!.evidenceOf, "A")
+  assert.deepEqual(a!.evidence, [passing("npm test")], "A's own run is its merge's evidence")
+  assert.deepEqual(a!.batch, { id: 1, tasks: 1, verifyRuns: 0 })
+  assert.equal(b!.evidenceOf, undefined)
+  assert.deepEqual(b!.batch, { id: 2, tasks: 1, verifyRuns: 1 })
+})
+
+test("a task's own run stands for its merge only if it ran every verification command and passed", async () => {
+  const cases: Record<string, Evidence[]> = { "another command": [passing("npm run lint")], "a failing run": [{ ...passing("npm test"), exitCode: 1 }], "no run": [] }
+  for (const [name, own] of Object.entries(cases)) {
+    const { engine, events, release, verifications } = fakeEngine({ breaks: [], verifiedOn: { A: "tree of A" }, ownEvidence: { A: own } })
+    const merged = integrateTask(engine, "A", 1)
+    await release()
+    assert.equal(await merged, true, name)
+    assert.equal(verifications(), 1, name)
+    assert.equal(events.find((event) => event.type === "merge-end" && event.evidenceOf !== undefined), undefined, name)
+  }
 })

@@ -63,6 +63,8 @@ interface Made {
   /** The mission head after this merge (its commit, or the head before when it changed nothing). */
   head: string
   commit?: string
+  /** The tree of `commit`. */
+  tree?: string
   files: string[]
   ownChange: string
 }
@@ -77,8 +79,8 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
   const { mission } = engine
   const { workspace } = mission
   const start = await workspace.missionHead()
-  const end = (item: Waiting, started: number, outcome: MergeOutcome, rest: { commit?: string; files?: string[]; findings?: Finding[]; evidence?: Evidence[]; verified?: string; batch?: { id: number; tasks: number; verifyRuns: number } }) =>
-    mission.record({ type: "merge-end", taskId: item.taskId, attempt: item.attempt, outcome, files: rest.files ?? [], findings: rest.findings ?? [], evidence: rest.evidence ?? [], durationMs: Date.now() - started, ...(rest.commit ? { commit: rest.commit } : {}), ...(rest.verified ? { verified: rest.verified } : {}), ...(rest.batch ? { batch: rest.batch } : {}) })
+  const end = (item: Waiting, started: number, outcome: MergeOutcome, rest: { commit?: string; files?: string[]; findings?: Finding[]; evidence?: Evidence[]; verified?: string; batch?: { id: number; tasks: number; verifyRuns: number }; evidenceOf?: string }) =>
+    mission.record({ type: "merge-end", taskId: item.taskId, attempt: item.attempt, outcome, files: rest.files ?? [], findings: rest.findings ?? [], evidence: rest.evidence ?? [], durationMs: Date.now() - started, ...(rest.commit ? { commit: rest.commit } : {}), ...(rest.verified ? { verified: rest.verified } : {}), ...(rest.batch ? { batch: rest.batch } : {}), ...(rest.evidenceOf ? { evidenceOf: rest.evidenceOf } : {}) })
 
   const made: Made[] = []
   for (const item of batch) {
@@ -108,7 +110,7 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
       item.done(false)
       continue
     }
-    made.push({ item, started, head: merge.commit ?? merge.before, commit: merge.commit, files: merge.files, ownChange })
+    made.push({ item, started, head: merge.commit ?? merge.before, commit: merge.commit, tree: merge.tree, files: merge.files, ownChange })
   }
   if (!made.length || !start) return
 
@@ -120,12 +122,15 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
     return engine.verify(workspace.missionDirectory)
   }
   const passed = (evidence: Evidence[]) => evidence.every((item) => evidencePassed(item))
-  const merged = (entries: Made[], evidence: Evidence[], verified: string) => {
+  const merged = (entries: Made[], evidence: Evidence[], verified: string, evidenceOf?: string) => {
     for (const entry of entries) {
-      end(entry.item, entry.started, "merged", { commit: entry.commit, files: entry.files, evidence, verified, batch: { id, tasks: made.length, verifyRuns } })
+      end(entry.item, entry.started, "merged", { commit: entry.commit, files: entry.files, evidence, verified, batch: { id, tasks: made.length, verifyRuns }, evidenceOf })
       entry.item.done(true)
     }
   }
+  const tip = made[made.length - 1]!
+  const verifiedBefore = tip.commit ? verifiedTree(engine, made, tip.tree) : undefined
+  if (verifiedBefore) return merged(made, verifiedBefore.evidence, tip.head, verifiedBefore.taskId)
 
   let failing = await verifyAt(made.length - 1)
   if (passed(failing)) return merged(made, failing, made[made.length - 1]!.head)
@@ -151,4 +156,22 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
   culprit.item.done(false)
   // Merged on top of the culprit: merged again, without it, first in the queue.
   engine.mergeQueue.waiting.unshift(...made.slice(bad + 1).map((entry) => ({ ...entry.item, again: true })))
+}
+
+/**
+ * A batch's tip whose tree is the very tree one of its tasks was verified on, in its own worktree
+ * (a task built on the head it merges onto, alone in its batch): the same files under the same
+ * commands, so that task's passing run is the evidence and verification is not run again. Only
+ * while the commands are the ones it ran; a tree read before a resume is not known.
+ */
+function verifiedTree(engine: Engine, made: Made[], tree: string | undefined): { taskId: string; evidence: Evidence[] } | undefined {
+  const { mission } = engine
+  const commands = mission.state.verifyCommands
+  for (const entry of made) {
+    if (!tree || mission.workspace.taskTree(entry.item.taskId) !== tree) continue
+    const own = mission.state.tasks.find((task) => task.id === entry.item.taskId)?.evidence ?? []
+    const evidence = commands.map((command) => own.find((item) => item.command === command))
+    if (evidence.every((item) => item !== undefined && evidencePassed(item))) return { taskId: entry.item.taskId, evidence: evidence as Evidence[] }
+  }
+  return undefined
 }

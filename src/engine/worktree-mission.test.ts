@@ -9,6 +9,7 @@ import type { PlannedTask } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
 import type { Mission } from "../mission/mission.js"
 import { FakeHost } from "../testing/fake-host.js"
+import { missionJournal } from "../testing/sample-project.js"
 import { startMission } from "./start-mission.js"
 
 // The engine with worktrees on real git, the host played by a fake whose workers write files
@@ -259,6 +260,23 @@ test("tasks' verifications run at once in their worktrees under the sandbox, wit
   if (state.sandbox?.kind !== "bwrap") return t.skip("no bubblewrap here")
   assert.equal(state.status, "sealed", state.endReason)
   assert.deepEqual(state.tasks.map((item) => item.evidence[0]?.exitCode), [0, 0], "both passed the barrier: they ran together")
+})
+
+test("a chain's merges are each the tree its task was verified on: the train does not verify them again, the mission's tree is verified at the end", async () => {
+  const root = repository({ verify: ["test -f a.txt"], concurrency: 2 })
+  const plan = [task("A", ["a.txt"]), task("B", ["b.txt"], ["A"])]
+  const { state, mission } = await run(root, plan, (request) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]!.toLowerCase()}.txt`), "x\n"))
+  assert.equal(state.status, "sealed", state.endReason)
+  const journal = missionJournal(mission.folder)
+  const merges = journal.filter((entry) => entry.type === "merge-end")
+  assert.deepEqual(merges.map((entry) => [entry.taskId, entry.outcome, entry.evidenceOf, entry.batch?.verifyRuns]), [
+    ["A", "merged", "A", 0],
+    ["B", "merged", "B", 0],
+  ])
+  // The tasks' own runs, then one of the mission's tree: that it holds both changes is checked there.
+  const runs = journal.filter((entry) => entry.type === "verify-end")
+  assert.deepEqual(runs.map((entry) => entry.taskId ?? "mission"), ["A", "B", "mission"])
+  assert.equal(state.missionEvidence[0]?.exitCode, 0)
 })
 
 test("with one verification at a time, no two runs overlap", async () => {

@@ -43,7 +43,7 @@ export function eventLine(event: MissionEvent): string | undefined {
     case "merge-start":
       return `task ${event.taskId}: merging`
     case "merge-end":
-      return `task ${event.taskId}: ${event.outcome === "merged" ? "merged" : `not merged (${event.outcome}${event.files.length ? `: ${event.files.join(", ")}` : ""}), sent back`}`
+      return `task ${event.taskId}: ${event.outcome === "merged" ? (event.evidenceOf ? "merged (its tree as verified in its worktree)" : "merged") : `not merged (${event.outcome}${event.files.length ? `: ${event.files.join(", ")}` : ""}), sent back`}`
     case "workspace-close":
       if (event.landing === "shared") return undefined
       return `result: ${event.detail}${event.command ? ` (take it with: ${event.command})` : ""}`

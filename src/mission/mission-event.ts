@@ -124,6 +124,8 @@ export const MissionEventSchema = z.discriminatedUnion("type", [
     verified: text.optional(),
     /** The train's batch this merge went in: its number, how many tasks it took, how many verification runs it made. */
     batch: z.strictObject({ id: count, tasks: count, verifyRuns: count }).optional(),
+    /** The task whose own verification, in its worktree, ran on this very tree: its evidence is `evidence`, not run again. */
+    evidenceOf: text.optional(),
   }),
   /** What an approved task produced, for the tasks that build on it: its summary, files and the public symbols it added. */
   event("task-result", { taskId: text, attempt: count, summary: text, files: z.array(text), symbols: z.array(text) }),

@@ -207,7 +207,8 @@ function nextState(state: MissionState, event: MissionEvent): MissionState {
         findings: event.outcome === "merged" ? [] : event.findings,
         cost: { ...task.cost, mergeMs: task.cost.mergeMs + event.durationMs },
       }))
-      const verified = event.verified ?? event.commit
+      // Evidence from a task's own tree does not stand for the mission tree's: the mission's last verification runs there.
+      const verified = event.evidenceOf === undefined ? (event.verified ?? event.commit) : undefined
       return event.outcome === "merged" && verified ? { ...merged, verifiedHead: { commit: verified, evidence: event.evidence } } : merged
     }
     case "plan-reject":

@@ -14,7 +14,7 @@ export interface TaskTree {
 }
 
 export type IntegrateOutcome =
-  | { status: "merged"; before: string; commit?: string; files: string[] }
+  | { status: "merged"; before: string; commit?: string; tree?: string; files: string[] }
   | { status: "conflict"; files: string[]; detail: string }
   | { status: "error"; error: string }
 
@@ -48,6 +48,8 @@ export interface Workspace {
   changeVersions(taskId?: string): Promise<FileVersions[]>
   missionHead(): Promise<string | undefined>
   integrate(taskId: string, message: string): Promise<IntegrateOutcome>
+  /** The tree of the task's last commit, which its own verification ran on; unknown after a resume. */
+  taskTree(taskId: string): string | undefined
   undoIntegrate(before: string): Promise<Outcome<void>>
   /** The mission-branch commit whose message carries `marker`, if a merge made one (for a resume). */
   findMerge(marker: string): Promise<string | undefined>
@@ -109,6 +111,9 @@ export class SharedWorkspace implements Workspace {
   }
   async integrate(): Promise<IntegrateOutcome> {
     return { status: "error", error: "the shared tree has nothing to merge" }
+  }
+  taskTree(): undefined {
+    return undefined
   }
   async undoIntegrate(): Promise<Outcome<void>> {
     return { ok: true, value: undefined }

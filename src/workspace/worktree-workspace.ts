@@ -45,6 +45,8 @@ interface TaskWorktree {
   merged: boolean
   /** The task's last commit (its base until it commits): only the engine commits on a task's branch. */
   tip: string
+  /** The tree of `tip`, read at that commit: what the task's own verification ran on next. */
+  tipTree?: string
   /** The files changed from its base to `tip` (`changedNames`), read at its last commit; unset until then. */
   files?: string[]
   /** The task's diff, kept for the range it was taken of (the review and the merge train both show it). */
@@ -226,7 +228,7 @@ export class WorktreeWorkspace implements Workspace {
     }
     Object.assign(slot, { made: true, branch: task.branch })
     faultPoint("worktree:placed")
-    Object.assign(task, { slot, base: head, tip: head, files: undefined })
+    Object.assign(task, { slot, base: head, tip: head, tipTree: undefined, files: undefined })
     this.tasks.set(taskId, task)
     const checked = await verifyWorktree(slot.top, task.branch, head)
     if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
@@ -283,9 +285,10 @@ export class WorktreeWorkspace implements Workspace {
     if (!add.ok) return add
     const made = await commitStaged(this.identity, message, directory)
     if (made !== "nothing" && !made.ok) return made
-    // HEAD is the new commit now (or, with nothing staged, the last one): both read at once.
-    const [head, files] = await Promise.all([made === "nothing" ? undefined : this.headOf(directory), changedNames(directory, task.base, "HEAD")])
-    if (head) task.tip = head
+    // HEAD is the new commit now (or, with nothing staged, the last one): it, its tree and the files, read at once.
+    const [shown, files] = await Promise.all([made === "nothing" ? undefined : gitValue(["rev-parse", "HEAD", "HEAD^{tree}"], directory), changedNames(directory, task.base, "HEAD")])
+    const [head, tree] = shown?.ok ? shown.value.split("\n") : []
+    if (head) Object.assign(task, { tip: head, tipTree: tree })
     task.files = files
     return { ok: true, value: { commit: head, files: files ?? [] } }
   }
@@ -329,11 +332,16 @@ export class WorktreeWorkspace implements Workspace {
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
       return { status: "error", error: made.error }
     }
-    // The new head and its files in one process: its id, a blank line, then the files.
-    const shown = await gitValue(["show", "--name-only", "--no-renames", "--relative", "--format=%H", "HEAD"], this.missionDirectory)
-    const [head, ...files] = shown.ok ? shown.value.split("\n").filter(Boolean) : []
+    // The new head, its tree and its files in one process: the ids, a blank line, then the files.
+    const shown = await gitValue(["show", "--name-only", "--no-renames", "--relative", "--format=%H %T", "HEAD"], this.missionDirectory)
+    const [ids = "", ...files] = shown.ok ? shown.value.split("\n").filter(Boolean) : []
+    const [head, tree] = ids.split(" ")
     this.head = head
-    return { status: "merged", before, commit: head, files }
+    return { status: "merged", before, commit: head, tree, files }
+  }
+
+  taskTree(taskId: string): string | undefined {
+    return this.tasks.get(taskId)?.tipTree
   }
 
   async undoIntegrate(before: string): Promise<Outcome<void>> {
