@@ -305,6 +305,31 @@ test("a secret from the environment never reaches the journal, TODO.md or the re
   }
 })
 
+test("a secret a verification prints reaches neither reviewer: they are shown the run as recorded", async () => {
+  const secret = "sk-test-0a1b2c3d4e5f6a7b8c9d"
+  process.env.ORCHESTRATOR_TEST_API_KEY = secret
+  try {
+    const registry = new MissionRegistry()
+    const host = new FakeHost(async (request) => {
+      const mission = registry.binding(request.sessionId)!.mission
+      if (request.agent === "planner") mission.submitPlan(request.sessionId, [task("A")])
+      if (request.agent === "worker") mission.submitWork(request.sessionId, "done")
+      if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
+      if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
+    })
+    const started = await startMission({ registry, host, directory: project({ verify: ['echo "the key is $ORCHESTRATOR_TEST_API_KEY"'] }), rootSessionId: "ses_root", goal: "build it" })
+    assert.equal((await started.finished).status, "sealed")
+    const reviews = host.prompts.filter((prompt) => prompt.agent === "reviewer" || prompt.agent === "master-reviewer")
+    assert.deepEqual([...new Set(reviews.map((prompt) => prompt.agent))], ["reviewer", "master-reviewer"])
+    for (const prompt of reviews) {
+      assert.ok(!prompt.text.includes(secret), `${prompt.agent}: ${prompt.text}`)
+      assert.match(prompt.text, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/, prompt.agent)
+    }
+  } finally {
+    delete process.env.ORCHESTRATOR_TEST_API_KEY
+  }
+})
+
 /** Workers whose model provider fails (as the host reports it: an error on the child's turn) while `failing()` says so. */
 function flakyProvider(failing: () => boolean): { registry: MissionRegistry; host: FakeHost } {
   const registry = new MissionRegistry()
