@@ -6,7 +6,7 @@ import path from "node:path"
 import type { HostResult, PromptRequest } from "../host/mission-host.js"
 import type { PlannedTask } from "../mission/mission-event.js"
 import { MissionRegistry } from "../mission/mission-registry.js"
-import { SubmissionError } from "../mission/mission.js"
+import { SubmissionError, type Mission } from "../mission/mission.js"
 import { FakeHost } from "../testing/fake-host.js"
 import { maxResumes, resumeMission } from "./resume-mission.js"
 import { startMission } from "./start-mission.js"
@@ -283,50 +283,50 @@ test("a worker that never finishes is aborted at its time budget", async () => {
   assert.match(state.tasks[0]!.failReason!, /the worker was aborted: the time budget of 1 s was spent/)
 })
 
-test("a secret from the environment never reaches the journal, TODO.md or the report, from evidence or from a model", async () => {
-  const secret = "sk-test-4f9a8b7c6d5e4f3a2b1c"
+/** A mission whose verification prints $ORCHESTRATOR_TEST_API_KEY, set to `secret` while it runs; `turn` plays each child's turn. */
+async function missionPrintingKey(secret: string, goal: string, turn: (request: PromptRequest, mission: Mission) => void, config: object = {}) {
   process.env.ORCHESTRATOR_TEST_API_KEY = secret
   try {
     const registry = new MissionRegistry()
-    const host = new FakeHost(async (request) => {
-      const mission = registry.binding(request.sessionId)!.mission
-      if (request.agent === "planner") mission.submitPlan(request.sessionId, [{ ...task("A"), description: `use ${secret}` }])
-      if (request.agent === "worker") mission.submitWork(request.sessionId, `done with key ${secret}`)
-      if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "reject", findings: [{ message: `leaked ${secret}` }] })
-    })
-    const config = { verify: ['echo "the key is $ORCHESTRATOR_TEST_API_KEY"'], maxReviewRounds: 1 }
-    const started = await startMission({ registry, host, directory: project(config), rootSessionId: "ses_root", goal: `build it with ${secret}` })
-    await started.finished
-    const files = ["journal.jsonl", "TODO.md", "report.md"].map((name) => readFileSync(path.join(started.mission.folder, name), "utf8"))
-    for (const text of files) assert.ok(!text.includes(secret), text)
-    assert.match(files[0]!, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/)
+    const host = new FakeHost(async (request) => turn(request, registry.binding(request.sessionId)!.mission))
+    const started = await startMission({ registry, host, directory: project({ verify: ['echo "the key is $ORCHESTRATOR_TEST_API_KEY"'], ...config }), rootSessionId: "ses_root", goal })
+    return { host, mission: started.mission, state: await started.finished }
   } finally {
     delete process.env.ORCHESTRATOR_TEST_API_KEY
   }
+}
+
+test("a secret from the environment never reaches the journal, TODO.md or the report, from evidence or from a model", async () => {
+  const secret = "sk-test-4f9a8b7c6d5e4f3a2b1c"
+  const { mission } = await missionPrintingKey(
+    secret,
+    `build it with ${secret}`,
+    (request, mission) => {
+      if (request.agent === "planner") mission.submitPlan(request.sessionId, [{ ...task("A"), description: `use ${secret}` }])
+      if (request.agent === "worker") mission.submitWork(request.sessionId, `done with key ${secret}`)
+      if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "reject", findings: [{ message: `leaked ${secret}` }] })
+    },
+    { maxReviewRounds: 1 },
+  )
+  const files = ["journal.jsonl", "TODO.md", "report.md"].map((name) => readFileSync(path.join(mission.folder, name), "utf8"))
+  for (const text of files) assert.ok(!text.includes(secret), text)
+  assert.match(files[0]!, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/)
 })
 
 test("a secret a verification prints reaches neither reviewer: they are shown the run as recorded", async () => {
   const secret = "sk-test-0a1b2c3d4e5f6a7b8c9d"
-  process.env.ORCHESTRATOR_TEST_API_KEY = secret
-  try {
-    const registry = new MissionRegistry()
-    const host = new FakeHost(async (request) => {
-      const mission = registry.binding(request.sessionId)!.mission
-      if (request.agent === "planner") mission.submitPlan(request.sessionId, [task("A")])
-      if (request.agent === "worker") mission.submitWork(request.sessionId, "done")
-      if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
-      if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
-    })
-    const started = await startMission({ registry, host, directory: project({ verify: ['echo "the key is $ORCHESTRATOR_TEST_API_KEY"'] }), rootSessionId: "ses_root", goal: "build it" })
-    assert.equal((await started.finished).status, "sealed")
-    const reviews = host.prompts.filter((prompt) => prompt.agent === "reviewer" || prompt.agent === "master-reviewer")
-    assert.deepEqual([...new Set(reviews.map((prompt) => prompt.agent))], ["reviewer", "master-reviewer"])
-    for (const prompt of reviews) {
-      assert.ok(!prompt.text.includes(secret), `${prompt.agent}: ${prompt.text}`)
-      assert.match(prompt.text, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/, prompt.agent)
-    }
-  } finally {
-    delete process.env.ORCHESTRATOR_TEST_API_KEY
+  const { host, state } = await missionPrintingKey(secret, "build it", (request, mission) => {
+    if (request.agent === "planner") mission.submitPlan(request.sessionId, [task("A")])
+    if (request.agent === "worker") mission.submitWork(request.sessionId, "done")
+    if (request.agent === "reviewer") mission.submitVerdict(request.sessionId, "review", { verdict: "approve", findings: [] })
+    if (request.agent === "master-reviewer") mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] })
+  })
+  assert.equal(state.status, "sealed")
+  const reviews = host.prompts.filter((prompt) => prompt.agent === "reviewer" || prompt.agent === "master-reviewer")
+  assert.deepEqual([...new Set(reviews.map((prompt) => prompt.agent))], ["reviewer", "master-reviewer"])
+  for (const prompt of reviews) {
+    assert.ok(!prompt.text.includes(secret), `${prompt.agent}: ${prompt.text}`)
+    assert.match(prompt.text, /the key is \[redacted ORCHESTRATOR_TEST_API_KEY\]/, prompt.agent)
   }
 })
 
