@@ -130,15 +130,19 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   if (process.env.BENCH_KEEP) writeFileSync(path.join(scratch, `requests-${name}.jsonl`), run.requests.map(({ index, agent, task, sessionId, startedAt, endedAt }) => JSON.stringify({ index, agent, task, sessionId, startedAt, endedAt })).join("\n"))
   const steps = ids.map((id) => {
     const mark = (type: string) => journal.find((entry) => entry.type === type && "taskId" in entry && entry.taskId === id && (type !== "merge-end" || ("outcome" in entry && entry.outcome === "merged")))
+    const time = (type: string) => {
+      const entry = mark(type)
+      return entry && at(entry)
+    }
     const first = run.requests.find((request) => request.agent === "worker" && request.task === id)!
     // The task begins when it asks for its tree (the tree's event says how long that took), or, without
     // worktrees, at its start; then there is no commit and no merge: those steps take nothing (the approval ends it).
     const tree = mark("worktree-ready")
-    const begun = tree && tree.type === "worktree-ready" ? at(tree) - tree.createMs - tree.prepareMs : at(mark("task-start")!)
-    const marks = [begun, at(mark("task-start")!), first.startedAt, first.endedAt ?? first.startedAt, at(mark("work-submit")!), mark("work-commit"), at(mark("verify-end")!), at(mark("review-end")!), mark("merge-end") ?? mark("task-approve")!]
-    const times = marks.map((value, index) => (typeof value === "number" ? value : value ? at(value) : undefined))
+    const begun = tree?.type === "worktree-ready" ? at(tree) - tree.createMs - tree.prepareMs : time("task-start")
+    const times = [begun, time("task-start"), first.startedAt, first.endedAt ?? first.startedAt, time("work-submit"), time("work-commit"), time("verify-end"), time("review-end"), time("merge-end") ?? time("task-approve")]
     for (let index = 1; index < times.length; index++) times[index] ??= times[index - 1]
     const gaps = times.slice(1).map((value, index) => value! - times[index]!)
+    // The third gap is the worker's first request: the model's latency is not overhead.
     gaps[2]! -= latencyMs.get(id)!
     return gaps
   })

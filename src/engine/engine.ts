@@ -92,7 +92,7 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     // The compiler runs within the same limits as the tests: both are heavy.
     diagnostics: taskDiagnostics(mission, verifications),
     // In parallel only where runs cannot disturb each other (own worktree, own network namespace).
-    // What the commands printed is scanned for secrets before any of it is recorded.
+    // What the commands printed is scanned for secrets, and comes back without them: to be recorded, or shown to a model.
     verify: (directory) =>
       verifications(async () => {
         const evidence = await runVerification(
@@ -104,7 +104,7 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
           mission.sandbox.wrapIn(directory, { network: false, userCheckout: directory === mission.workspace.root }),
         )
         await mission.learnSecrets(evidence.flatMap((item) => [item.outputHead, item.outputTail]))
-        return evidence
+        return mission.withoutSecrets(evidence)
       }),
   }
 }

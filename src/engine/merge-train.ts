@@ -129,11 +129,11 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
     }
   }
   const tip = made[made.length - 1]!
-  const verifiedBefore = tip.commit ? verifiedTree(engine, made, tip.tree) : undefined
+  const verifiedBefore = tip.commit && tip.tree ? verifiedTree(engine, made, tip.tree) : undefined
   if (verifiedBefore) return merged(made, verifiedBefore.evidence, tip.head, verifiedBefore.taskId)
 
   let failing = await verifyAt(made.length - 1)
-  if (passed(failing)) return merged(made, failing, made[made.length - 1]!.head)
+  if (passed(failing)) return merged(made, failing, tip.head)
   // The head before the batch passed; the tip fails. The first failing prefix names the culprit.
   let [good, bad] = [-1, made.length - 1]
   let goodEvidence: Evidence[] = []
@@ -164,11 +164,11 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
  * commands, so that task's passing run is the evidence and verification is not run again. Only
  * while the commands are the ones it ran; a tree read before a resume is not known.
  */
-function verifiedTree(engine: Engine, made: Made[], tree: string | undefined): { taskId: string; evidence: Evidence[] } | undefined {
+function verifiedTree(engine: Engine, made: Made[], tree: string): { taskId: string; evidence: Evidence[] } | undefined {
   const { mission } = engine
   const commands = mission.state.verifyCommands
   for (const entry of made) {
-    if (!tree || mission.workspace.taskTree(entry.item.taskId) !== tree) continue
+    if (mission.workspace.taskTree(entry.item.taskId) !== tree) continue
     const own = mission.state.tasks.find((task) => task.id === entry.item.taskId)?.evidence ?? []
     const evidence = commands.map((command) => own.find((item) => item.command === command))
     if (evidence.every((item) => item !== undefined && evidencePassed(item))) return { taskId: entry.item.taskId, evidence: evidence as Evidence[] }

@@ -40,9 +40,8 @@ export async function runMission(engine: Engine): Promise<MissionState> {
       if (!work.ok) return endMission(engine, "failed", work.error)
 
       // Barrier: every task is approved (and merged). The whole project is verified, then master-reviewed.
-      mission.record({ type: "verify-end", round, evidence: await missionEvidence(engine) })
-      // The master reviewer is shown the run as recorded: without the secrets found in its output.
-      const evidence = mission.state.missionEvidence
+      const evidence = await missionEvidence(engine)
+      mission.record({ type: "verify-end", round, evidence })
       const verdict = await masterReview(engine, evidence)
       const reviewInterrupted = interruption(engine)
       if (reviewInterrupted) return reviewInterrupted

@@ -116,7 +116,7 @@ export class Mission {
     mkdirSync(this.folder, { recursive: true })
     // Our own .gitignore keeps mission files out of git without editing the user's.
     if (!existsSync(path.join(parent, ".gitignore"))) writeFileSync(path.join(parent, ".gitignore"), "*\n")
-    const safeStart = this.redacted(start)
+    const safeStart = this.withoutSecrets(start)
     appendJournal(this.journalFile, safeStart, { seq: 1 })
     this.state = initialState(safeStart)
   }
@@ -142,7 +142,7 @@ export class Mission {
    */
   record(unsafeEvent: MissionEvent): void {
     if (this.halt) throw new MissionHaltedError(this.halt.reason)
-    const event = this.redacted(unsafeEvent)
+    const event = this.withoutSecrets(unsafeEvent)
     const next = applyEvent(this.state, event)
     faultPoint(`before:${event.type}`)
     try {
@@ -193,8 +193,9 @@ export class Mission {
     this.stop(halt.reason)
   }
 
-  private redacted<T extends MissionEvent>(event: T): T {
-    return this.redactor.redactDeep(event)
+  /** `value` with every secret learnt so far redacted: what is recorded, and what a later prompt may show. */
+  withoutSecrets<T>(value: T): T {
+    return this.redactor.redactDeep(value)
   }
 
   /** Scans text a model or a command produced (secretlint's rules); what it finds is redacted from everything recorded after. */
