@@ -10,7 +10,8 @@
 // per task (counted by a `git` first on the host's PATH that logs each call, then runs the real
 // one); and the CPU time per task of the host and everything it ran (Linux: this process's reaped
 // children). It also splits the per-task overhead into the steps of a task, from the journal and
-// the scripted model's request log. rows (e.g. `8on,4off`) runs only those of the four.
+// the scripted model's request log, and gives it by layer of the plan (a layer's tasks start
+// together, and at k=8 the first layer's also finish together). rows (e.g. `8on,4off`) runs only those of the four.
 import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -104,6 +105,8 @@ interface Result {
   cpuPerTask?: number
   /** The per-task overhead by step: mean milliseconds of each gap between a task's marks. */
   steps: number[]
+  /** The mean per-task overhead of each layer of the plan (ms). */
+  layers: number[]
 }
 
 /** A task's marks, in the order they happen; the overhead is the sum of the gaps, less the model's latency. */
@@ -161,6 +164,10 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     trainRuns: merged ? [...batches.values()].reduce((sum, runs) => sum + runs, 0) / merged : 0,
     cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
     steps: stepNames.map((_, index) => steps.reduce((sum, task) => sum + task[index]!, 0) / steps.length),
+    layers: Array.from({ length: layers }, (_, layer) => {
+      const own = steps.filter((_, index) => layerOf(index) === layer).map((task) => task.reduce((all, gap) => all + gap, 0))
+      return own.reduce((sum, value) => sum + value, 0) / own.length
+    }),
   }
 }
 
@@ -180,6 +187,8 @@ for (const row of rows) {
 }
 console.log(`the per-task overhead by step (mean ms): ${stepNames.join(" · ")}`)
 for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.steps.map((ms) => ms.toFixed(0)).join(" · ")}`)
+console.log(`the per-task overhead by layer of the plan (mean ms): ${Array.from({ length: layers }, (_, layer) => layer + 1).join(" · ")}`)
+for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.layers.map((ms) => ms.toFixed(0)).join(" · ")}`)
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)?.result.makespanMs
 const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? "–" : (a / b).toFixed(2))
 console.log(`k=8 against k=4 (worktrees on): ${ratio(find(4, true), find(8, true))}× faster (ideal ${(ideal(4) / ideal(8)).toFixed(2)}×)`)

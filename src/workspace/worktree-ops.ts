@@ -46,10 +46,25 @@ export async function verifyWorktree(directory: string, branch: string, commit: 
   return { ok: true, value: undefined }
 }
 
+/** A task's tree put in place; `checked`: whether it is where it should be (`verifyWorktree`). */
+export type Placement = Outcome<{ checked: Outcome<void> }>
+
 /** Puts a worktree on a new `branch` (refused if it exists) at a clean `commit`, keeping the prepared paths: a pooled worktree taking its next task. */
-export async function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
+export async function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
   const checkout = await gitValue(["checkout", "-q", "-f", "-b", branch, commit], directory)
-  return checkout.ok ? cleanWorktree(directory, prepared) : checkout
+  return checkout.ok ? cleanAndCheck(directory, branch, commit, prepared) : checkout
+}
+
+/** `resetWorktree` for a task's tree that stays on its `branch`: a task's next attempt, in place. */
+export async function resetTaskWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
+  const reset = await gitValue(["reset", "-q", "--hard", commit], directory)
+  return reset.ok ? cleanAndCheck(directory, branch, commit, prepared) : reset
+}
+
+/** The clean and the check at once: the check reads only what the checkout wrote (the head, its branch). */
+async function cleanAndCheck(directory: string, branch: string, commit: string, prepared: Iterable<string>): Promise<Placement> {
+  const [clean, checked] = await Promise.all([cleanWorktree(directory, prepared), verifyWorktree(directory, branch, commit)])
+  return clean.ok ? { ok: true, value: { checked } } : clean
 }
 
 /** Puts an existing worktree back to a clean `commit` (its branch moves there), keeping the prepared paths. */

@@ -10,7 +10,7 @@ import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./sn
 import { clearStaleGitLocks } from "./stale-git-locks.js"
 import { changedFileVersions, changedNames, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
-import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetWorktree, switchWorktree, verifyWorktree } from "./worktree-ops.js"
+import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetTaskWorktree, resetWorktree, switchWorktree, verifyWorktree, type Placement } from "./worktree-ops.js"
 
 export interface WorktreeSettings {
   includeUncommitted: boolean
@@ -216,12 +216,7 @@ export class WorktreeWorkspace implements Workspace {
     slot.taskId = taskId
     const task: TaskWorktree = existing ?? { slot, branch: `${this.opening.branch}-task-${taskId}`, base: head, tip: head, merged: false }
     const action = !slot.made ? "create" : slot.branch === task.branch ? "reset" : "switch"
-    const made =
-      action === "create"
-        ? await this.worktreeChanges(() => addWorktree(this.root, slot.top, task.branch, head))
-        : action === "reset"
-          ? await resetWorktree(slot.top, head, this.fromTop(slot.prepared))
-          : await switchWorktree(slot.top, task.branch, head, this.fromTop(slot.prepared))
+    const made = await this.place(action, slot, task.branch, head)
     if (!made.ok) {
       slot.taskId = undefined
       return { ok: false, error: `cannot ${action} the worktree of task ${taskId}: ${made.error}` }
@@ -230,13 +225,21 @@ export class WorktreeWorkspace implements Workspace {
     faultPoint("worktree:placed")
     Object.assign(task, { slot, base: head, tip: head, tipTree: undefined, files: undefined })
     this.tasks.set(taskId, task)
-    const checked = await verifyWorktree(slot.top, task.branch, head)
+    const { checked } = made.value
     if (!checked.ok) return { ok: false, error: `the worktree of task ${taskId} is not as provisioned: ${checked.error}` }
     const createMs = Date.now() - started
     const prepared = await prepareWorktree(this.root, slot.directory, this.settings.preparation, action !== "reset")
     if (!prepared.ok) return { ok: false, error: `task ${taskId}: ${prepared.error}` }
     for (const file of prepared.value) slot.prepared.add(file)
     return { ok: true, value: { directory: slot.directory, branch: task.branch, base: head, createMs, prepareMs: Date.now() - started - createMs } }
+  }
+
+  /** The slot on `branch` at a clean `head`, and checked: made, reset in place (a task's next attempt), or switched from another task's branch. */
+  private async place(action: "create" | "reset" | "switch", slot: Slot, branch: string, head: string): Promise<Placement> {
+    if (action === "reset") return resetTaskWorktree(slot.top, branch, head, this.fromTop(slot.prepared))
+    if (action === "switch") return switchWorktree(slot.top, branch, head, this.fromTop(slot.prepared))
+    const added = await this.worktreeChanges(() => addWorktree(this.root, slot.top, branch, head))
+    return added.ok ? { ok: true, value: { checked: await verifyWorktree(slot.top, branch, head) } } : added
   }
 
   /** A free slot, the one made longest ago first (its host instance is warm); a new one when all are taken. */
