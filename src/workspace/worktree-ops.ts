@@ -49,7 +49,7 @@ export async function verifyWorktree(directory: string, branch: string, commit: 
 /** A task's tree put in place; `checked`: whether it is where it should be (`verifyWorktree`). */
 export type Placement = Outcome<{ checked: Outcome<void> }>
 
-/** Puts a worktree on a new `branch` (refused if it exists) at a clean `commit`, keeping the prepared paths: a pooled worktree taking its next task. */
+/** Puts a worktree on a new `branch` (refused if it exists) at a clean `commit`, keeping the prepared paths, and checks it there: a pooled worktree taking its next task. */
 export async function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
   const checkout = await gitValue(["checkout", "-q", "-f", "-b", branch, commit], directory)
   return checkout.ok ? cleanAndCheck(directory, branch, commit, prepared) : checkout
