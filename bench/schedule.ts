@@ -6,12 +6,13 @@
 // counting only the scripted model's time, from the plan's acceptance; the whole mission, from its
 // `/task` to its seal, against the planner's latency plus that ideal; the planning overhead (the
 // `/task` to the plan's acceptance, less the planner's latency); the per-task overhead (from the
-// task asking for its tree, or its start without worktrees, to its merge, less its model time); k=8 against k=4; worktrees on against off; the git processes
-// per task (counted by a `git` first on the host's PATH that logs each call, then runs the real
-// one); and the CPU time per task of the host and everything it ran (Linux: this process's reaped
-// children). It also splits the per-task overhead into the steps of a task, from the journal and
-// the scripted model's request log, and gives it by layer of the plan (a layer's tasks start
-// together, and at k=8 the first layer's also finish together). rows (e.g. `8on,4off`) runs only those of the four.
+// task asking for its tree, or its start without worktrees, to its merge, less its model time);
+// k=8 against k=4; worktrees on against off; the git processes per task (counted by a `git` first
+// on the host's PATH that logs each call, then runs the real one); and the CPU time per task of
+// the host and everything it ran (Linux: this process's reaped children). It also splits the
+// per-task overhead into the steps of a task, from the journal and the scripted model's request
+// log, and gives it by layer of the plan (a layer's tasks start together, and at k=8 the first
+// layer's also finish together). rows (e.g. `8on,4off`) runs only those of the four.
 import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -39,6 +40,9 @@ chmodSync(path.join(counting, "git"), 0o755)
 
 /** CPU seconds of this process's ended and reaped children (the host, and the git, bwrap and verification it ran); undefined off Linux. */
 const childCpuSeconds = () => processCpu("self")?.children
+
+const sum = (values: number[]) => values.reduce((all, value) => all + value, 0)
+const mean = (values: number[]) => sum(values) / values.length
 
 /** A seeded generator (mulberry32): the same latencies in every run of the benchmark. */
 function seeded(seed: number) {
@@ -82,7 +86,7 @@ function scenario(): Scenario {
 function ideal(k: number): number {
   const finish = new Map<string, number>()
   for (const task of plan) finish.set(task.id, latencyMs.get(task.id)! + Math.max(0, ...task.dependsOn.map((dep) => finish.get(dep)!)))
-  const total = [...latencyMs.values()].reduce((sum, value) => sum + value, 0)
+  const total = sum([...latencyMs.values()])
   return Math.max(Math.max(...finish.values()), total / k)
 }
 
@@ -149,6 +153,8 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     gaps[2]! -= latencyMs.get(id)!
     return gaps
   })
+  /** Each task's whole overhead. */
+  const totals = steps.map(sum)
   const batches = new Map<number, number>()
   for (const entry of journal) if (entry.type === "merge-end" && entry.batch) batches.set(entry.batch.id, entry.batch.verifyRuns)
   const merged = journal.filter((entry) => entry.type === "merge-end" && entry.outcome === "merged").length
@@ -158,16 +164,13 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     makespanMs: Math.max(...approvals.map(at)) - at(planned),
     missionMs: at(end) - at(missionStart),
     planningOverheadMs: at(planned) - at(missionStart) - plannerMs,
-    overheadMs: steps.reduce((sum, task) => sum + task.reduce((all, gap) => all + gap, 0), 0) / steps.length,
+    overheadMs: mean(totals),
     gitOurs: ours / ids.length,
     gitHost: (calls.length - ours) / ids.length,
-    trainRuns: merged ? [...batches.values()].reduce((sum, runs) => sum + runs, 0) / merged : 0,
+    trainRuns: merged ? sum([...batches.values()]) / merged : 0,
     cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
-    steps: stepNames.map((_, index) => steps.reduce((sum, task) => sum + task[index]!, 0) / steps.length),
-    layers: Array.from({ length: layers }, (_, layer) => {
-      const own = steps.filter((_, index) => layerOf(index) === layer).map((task) => task.reduce((all, gap) => all + gap, 0))
-      return own.reduce((sum, value) => sum + value, 0) / own.length
-    }),
+    steps: stepNames.map((_, index) => mean(steps.map((task) => task[index]!))),
+    layers: Array.from({ length: layers }, (_, layer) => mean(totals.filter((_, index) => layerOf(index) === layer))),
   }
 }
 

@@ -129,7 +129,7 @@ async function runBatch(engine: Engine, batch: Waiting[], id: number): Promise<v
     }
   }
   const tip = made[made.length - 1]!
-  const verifiedBefore = tip.commit && tip.tree ? verifiedTree(engine, made, tip.tree) : undefined
+  const verifiedBefore = tip.tree ? verifiedTree(engine, made, tip.tree) : undefined
   if (verifiedBefore) return merged(made, verifiedBefore.evidence, tip.head, verifiedBefore.taskId)
 
   let failing = await verifyAt(made.length - 1)
@@ -171,7 +171,7 @@ function verifiedTree(engine: Engine, made: Made[], tree: string): { taskId: str
     if (mission.workspace.taskTree(entry.item.taskId) !== tree) continue
     const own = mission.state.tasks.find((task) => task.id === entry.item.taskId)?.evidence ?? []
     const evidence = commands.map((command) => own.find((item) => item.command === command))
-    if (evidence.every((item) => item !== undefined && evidencePassed(item))) return { taskId: entry.item.taskId, evidence: evidence as Evidence[] }
+    if (evidence.every((item): item is Evidence => item !== undefined && evidencePassed(item))) return { taskId: entry.item.taskId, evidence }
   }
   return undefined
 }
