@@ -12,6 +12,7 @@ import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { startServedHost } from "../src/cli/served-host.js"
 import { OpencodeHost } from "../src/host/opencode-host.js"
+import { UsageTally } from "../src/economy/usage-tally.js"
 import { PromptGate } from "../src/host/prompt-gate.js"
 import { startScriptedModel } from "../src/scripted-model/server.js"
 import { isolatedHostEnvironment, opencodeBinary } from "../src/testing/host-environment.js"
@@ -26,7 +27,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-instances-"))
 const project = untrackedConfigFolder(createSampleProject(path.join(scratch, "project")))
 const model = await startScriptedModel({ scenario: { rules: [], fallback: { text: "ready" } } })
 const served = await startServedHost({ binary: opencodeBinary(), directory: project, env: isolatedHostEnvironment({ home: path.join(scratch, "home"), modelUrl: model.url }) })
-const host = new OpencodeHost(served.client, new PromptGate())
+const host = new OpencodeHost(served.client, new PromptGate(), new UsageTally())
 
 /** The served host's CPU seconds: its own, and its ended children's (git, say). */
 function hostCpu(): number {

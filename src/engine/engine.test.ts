@@ -498,3 +498,52 @@ test("a master reviewer's provider failure is retried in the same conversation, 
   // Halved by the failure (3 → 1), one back after the retry succeeded.
   assert.deepEqual(state.slotChanges, [{ model: "(agent model)", slots: 1, reason: "overload" }, { model: "(agent model)", slots: 2, reason: "success" }])
 })
+
+test("once a submission's step has ended, its usage is recorded and the task goes on while the turn closes; the session's next message and the mission's end wait for that close", async () => {
+  const registry = new MissionRegistry()
+  const log: string[] = []
+  let reviews = 0
+  let steps = 0
+  let reviewerAsked!: () => void
+  const askedReviewer = new Promise<void>((resolve) => (reviewerAsked = resolve))
+  const bounded = (wait: Promise<void>) => Promise.race([wait, new Promise<void>((resolve) => setTimeout(resolve, 3000))])
+  const host = new FakeHost(async (request) => {
+    const mission = registry.binding(request.sessionId)!.mission
+    const step = `msg_${++steps}`
+    if (request.agent === "planner") mission.submitPlan(request.sessionId, [task("A")], step)
+    if (request.agent === "worker") {
+      log.push(`worker asked (${mission.state.tasks[0]!.attempts})`)
+      mission.submitWork(request.sessionId, "done", step)
+      // The first attempt's turn closes only once its task has gone on to the review (3 s at most), and a little after.
+      if (mission.state.tasks[0]!.attempts === 1) await bounded(askedReviewer).then(() => new Promise((resolve) => setTimeout(resolve, 100)))
+      log.push("worker turn ended")
+    }
+    if (request.agent === "reviewer") {
+      log.push("reviewer asked")
+      reviewerAsked()
+      mission.submitVerdict(request.sessionId, "review", ++reviews === 1 ? { verdict: "reject", findings: [{ message: "again" }] } : { verdict: "approve", findings: [] }, step)
+    }
+    if (request.agent === "master-reviewer") {
+      mission.submitVerdict(request.sessionId, "verdict", { verdict: "approve", findings: [] }, step)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      log.push("master turn ended")
+    }
+  })
+  const started = await startMission({ registry, host, directory: project(), rootSessionId: "ses_root", goal: "build it" })
+  const journal = () => readFileSync(started.mission.journalFile, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { type: string; role?: string; attempt?: number; sessionId?: string })
+  const state = await started.finished
+  log.push("mission ended")
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.deepEqual(log.filter((line) => !line.startsWith("reviewer")), ["worker asked (1)", "worker turn ended", "worker asked (2)", "worker turn ended", "master turn ended", "mission ended"])
+  // The review began before the first worker turn had ended.
+  assert.ok(log.indexOf("reviewer asked") < log.indexOf("worker turn ended"), log.join("\n"))
+  // Each submitting conversation's usage came before what the engine did next: the worker's before its review started.
+  const events = journal()
+  const workerUsage = events.findIndex((event) => event.type === "usage-update" && event.role === "worker" && event.attempt === 1)
+  const firstReview = events.findIndex((event) => event.type === "review-end")
+  assert.ok(workerUsage >= 0 && workerUsage < firstReview, events.map((event) => event.type).join(" "))
+  // Every conversation's usage is in the journal, and their tallies were let go at the end.
+  const sessions = new Set(host.prompts.map((prompt) => prompt.sessionId))
+  for (const session of sessions) assert.ok(events.some((event) => event.type === "usage-update" && event.sessionId === session), session)
+  assert.deepEqual(new Set(host.forgotten), sessions)
+})

@@ -16,6 +16,7 @@ import { checkSpendCaps, warningLine } from "../economy/spend-caps.js"
 import { tokenCounter, type CountTokens } from "../context/token-count.js"
 import { taskDiagnostics, type TaskDiagnostics } from "./task-diagnostics.js"
 import { agentModelKey, ModelSlots } from "../concurrency/model-slots.js"
+import { ClosingTurns } from "./closing-turns.js"
 import type { AdaptiveSlots } from "../concurrency/adaptive-slots.js"
 
 /** Everything one mission's engine works with. One per mission; nothing module-global. */
@@ -25,6 +26,10 @@ export interface Engine {
   registry: MissionRegistry
   /** Child sessions whose prompt is in flight, so a stop can abort them (the host does not). */
   live: Map<string, string>
+  /** Child turns still ending after their submission was taken (engine/closing-turns.ts). */
+  closingTurns: ClosingTurns
+  /** The child sessions this engine opened: their usage tally is let go at the mission's end. */
+  sessions: Set<string>
   verify(directory: string): Promise<Evidence[]>
   /** Approved tasks waiting for the merge train (engine/merge-train.ts), which merges them in batches. */
   mergeQueue: MergeQueue
@@ -83,6 +88,8 @@ export function createEngine(mission: Mission, host: MissionHost, registry: Miss
     host,
     registry,
     live,
+    closingTurns: new ClosingTurns(),
+    sessions: new Set(),
     slots,
     watchSlots,
     checkedDirectories: new Set([mission.workspace.root]),
@@ -125,7 +132,10 @@ export async function openChildSession(engine: Engine, role: RoleName, title: st
     if (agents.ok) engine.checkedDirectories.add(directory)
   }
   const created = await engine.host.createSession(engine.mission.state.rootSessionId, title, directory)
-  if (created.ok) engine.registry.bind(created.value, { mission: engine.mission, role, taskId })
+  if (created.ok) {
+    engine.registry.bind(created.value, { mission: engine.mission, role, taskId })
+    engine.sessions.add(created.value)
+  }
   return created
 }
 
@@ -155,10 +165,15 @@ export type AskOutcome<T> = { submitted: true; value: T } | { submitted: false; 
 /**
  * Prompts a child and waits for its submission tool call. A child that ends its turn without
  * one gets exactly one reminder. Host and model failures come back as a reason, never thrown.
+ * Once the step that made the submission has finished (the host's events say so), its usage is
+ * recorded and the outcome returned: the rest of the turn, a closing step the plugin ends before
+ * any request, ends beside what the engine does next (engine/closing-turns.ts).
  */
 export async function askForSubmission<T>(engine: Engine, options: AskOptions): Promise<AskOutcome<T>> {
   const { mission, host } = engine
   const model = mission.config.roles[options.role]?.model
+  // A turn of this session still closing: the next message waits for its end (never into a busy session).
+  await engine.closingTurns.ended(options.sessionId)
   // Nothing new starts while the mission pauses, or once a spend cap is reached.
   if (engine.pauseReason || checkSpend(engine)) return { submitted: false, reason: engine.pauseReason!, failure: "paused" }
   // A slot of the model first (shared with every mission of the process): fewer while the provider is overloaded.
@@ -169,18 +184,27 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
   const started = Date.now()
   const requestsBefore = sessionUsageOf(mission.state, options.sessionId)?.requests ?? 0
   let providerFailed = false
+  /** The turn left to close, and the usage as of the submitting step, when the submission came before the turn's end. */
+  let closing: { turn: Promise<unknown>; usage: SessionUsage } | undefined
   mission.openSlot(options.sessionId, options.kind, options.directory, options.taskId, options.attempt)
   engine.live.set(options.sessionId, options.directory)
   // The conversation's budget (time, and tool calls counted by the host's tool hook). Spent, the session is aborted.
   mission.budgets.watch(options.sessionId, () => void host.abort(options.sessionId, options.directory), options.onFirstRequest)
+  const conversationEnded = () => {
+    mission.budgets.end(options.sessionId)
+    engine.live.delete(options.sessionId)
+  }
   try {
     for (const text of [options.text, options.reminder]) {
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
-      const result = await host.prompt({ sessionId: options.sessionId, directory: options.directory, agent: options.role, text, model })
+      const turn = host.prompt({ sessionId: options.sessionId, directory: options.directory, agent: options.role, text, model })
+      const usage = await usageAtSubmission(engine, options.sessionId, turn)
+      if (usage) closing = { turn, usage }
+      const result = closing ? undefined : await turn
       const value = mission.takeSubmission<T>(options.sessionId)
-      if (value !== undefined) {
+      if (value !== undefined || !result) {
         engine.providerFailures = 0
-        return { submitted: true, value }
+        return { submitted: true, value: value as T }
       }
       if (mission.slotSpent(options.sessionId)) return { submitted: false, reason: `the ${options.role} has no attempts left` }
       if (mission.stopped) return { submitted: false, reason: "the mission was stopped" }
@@ -197,16 +221,33 @@ export async function askForSubmission<T>(engine: Engine, options: AskOptions): 
     }
     return { submitted: false, reason: `the ${options.role} stopped twice without calling its submit tool` }
   } finally {
-    mission.budgets.end(options.sessionId)
-    engine.live.delete(options.sessionId)
+    // No model request is left in the conversation: its model slot is free.
     release()
-    const usage = await recordUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
+    if (closing) engine.closingTurns.add(options.sessionId, options.directory, closing.turn, conversationEnded)
+    else conversationEnded()
+    const usage = closing ? recordUsage(engine, options.sessionId, options.role, closing.usage, options.taskId, options.attempt) : await readUsage(engine, options.sessionId, options.directory, options.role, options.taskId, options.attempt)
     // The slots learn from how it went: a provider failure halves them; a success counts, with its time per request.
     if (providerFailed) pool.overloaded()
     else if (!mission.stopped) {
       const requests = (usage?.requests ?? requestsBefore) - requestsBefore
       pool.succeeded(requests > 0 ? { ms: (Date.now() - started) / requests, kind: options.role } : undefined)
     }
+  }
+}
+
+/**
+ * The conversation's usage as of the step that made its submission, once that step has finished,
+ * if that comes before the turn ends; else undefined (no submission, a tool not told its step, a
+ * session the events do not cover): the turn's end is then waited for, and the usage read after.
+ */
+async function usageAtSubmission(engine: Engine, sessionId: string, turn: Promise<unknown>): Promise<SessionUsage | undefined> {
+  const ended = new AbortController()
+  const turnEnded = turn.then(() => undefined)
+  const stepEnded = engine.mission.whenSubmitted(sessionId).then((messageId) => (messageId ? engine.host.usageAfterStep(sessionId, messageId, ended.signal) : turnEnded))
+  try {
+    return await Promise.race([turnEnded, stepEnded])
+  } finally {
+    ended.abort()
   }
 }
 
@@ -229,9 +270,13 @@ function backoffSettings(engine: Engine) {
   return { baseSeconds: faults.backoffSeconds, pauseAfter: faults.pauseAfter }
 }
 
-async function recordUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<SessionUsage | undefined> {
+/** The conversation's usage as the host keeps it, once its turn has ended; recorded. */
+async function readUsage(engine: Engine, sessionId: string, directory: string, role: RoleName, taskId?: string, attempt?: number): Promise<SessionUsage | undefined> {
   const usage = await engine.host.usage(sessionId, directory)
-  if (!usage) return undefined
+  return usage && recordUsage(engine, sessionId, role, usage, taskId, attempt)
+}
+
+function recordUsage(engine: Engine, sessionId: string, role: RoleName, usage: SessionUsage, taskId?: string, attempt?: number): SessionUsage {
   engine.mission.record({ type: "usage-update", sessionId, role, taskId, attempt, tokens: usage.tokens, cost: usage.cost, requests: usage.requests })
   checkSpend(engine)
   return usage

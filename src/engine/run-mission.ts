@@ -99,6 +99,8 @@ function stopReason(engine: Engine): string {
 function pauseMission(engine: Engine): MissionState {
   const { mission, host } = engine
   mission.record({ type: "mission-pause", reason: engine.pauseReason! })
+  // A resume opens new sessions: these tallies are not asked again.
+  host.forgetUsage(engine.sessions)
   mission.writeReport()
   host.toast(`Mission paused: ${engine.pauseReason}. /resume-mission to go on`, "warning")
   return mission.state
@@ -113,12 +115,27 @@ async function endMission(engine: Engine, status: Exclude<MissionStatus, "runnin
       if (inFlight(task)) mission.record({ type: "task-stop", taskId: task.id, reason })
   // The decision first: a crash after it leaves only the cleanup for a resume to finish.
   mission.record({ type: "mission-end", status, reason })
+  await closeConversations(engine)
   // The host's instances first: their file watchers stop before the trees go.
   await disposeInstances(engine)
   await closeWorkspace(mission)
   mission.writeReport()
   host.toast(outcomeLine(mission.state), missionOutcome(mission.state) === "landed" ? "success" : status === "sealed" ? "warning" : "error")
   return mission.state
+}
+
+/** How long the mission's end waits for child turns still closing after their submission (each is one step the plugin ends before any request). */
+const closingTurnsMs = 30_000
+
+/**
+ * The child turns still closing end before their instances and trees go (any left then are
+ * aborted), and their sessions' usage tallies are let go: every usage was recorded already.
+ */
+async function closeConversations(engine: Engine): Promise<void> {
+  const { host } = engine
+  for (const { sessionId, directory } of await engine.closingTurns.settle(closingTurnsMs)) await host.abort(sessionId, directory)
+  host.forgetUsage(engine.sessions)
+  engine.sessions.clear()
 }
 
 /**

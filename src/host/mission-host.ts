@@ -23,6 +23,14 @@ export interface MissionHost {
   prompt(request: PromptRequest): Promise<HostResult<void>>
   abort(sessionId: string, directory: string): Promise<void>
   usage(sessionId: string, directory: string): Promise<SessionUsage | undefined>
+  /**
+   * The conversation's usage once its step `messageId` (an assistant message) has finished, as the
+   * host's events tell it, before the turn ends; for sessions made by this process. Pending until
+   * then or until `signal` aborts (then never settled): race it with the turn.
+   */
+  usageAfterStep(sessionId: string, messageId: string, signal: AbortSignal): Promise<SessionUsage>
+  /** Sessions whose usage will not be asked for again (their mission ended). */
+  forgetUsage(sessionIds: Iterable<string>): void
   /** Shows a message to the user without a model call, once the session is idle. */
   post(sessionId: string, directory: string, text: string): Promise<HostResult<void>>
   /** The agents the host instance of `directory` has. */

@@ -2,6 +2,7 @@ import type { PluginInput } from "@opencode-ai/plugin"
 import type { HostResult, MissionHost, PromptRequest } from "./mission-host.js"
 import type { PromptGate } from "./prompt-gate.js"
 import { sessionUsage, type SessionUsage } from "../economy/session-usage.js"
+import type { UsageTally } from "../economy/usage-tally.js"
 
 type Client = PluginInput["client"]
 
@@ -24,12 +25,17 @@ export class OpencodeHost implements MissionHost {
   constructor(
     private readonly client: Client,
     private readonly gate: PromptGate,
+    /** Fed by the plugin's event hook with every assistant message update. */
+    private readonly tally: UsageTally,
   ) {}
 
   async createSession(parentId: string, title: string, directory: string): Promise<HostResult<string>> {
     try {
       const result = await this.client.session.create({ body: { parentID: parentId, title }, query: { directory } })
-      if (result.data?.id) return { ok: true, value: result.data.id }
+      if (result.data?.id) {
+        this.tally.track(result.data.id)
+        return { ok: true, value: result.data.id }
+      }
       return { ok: false, error: `session.create failed: ${errorText(result.error)}` }
     } catch (error) {
       return { ok: false, error: `session.create failed: ${errorText(error)}` }
@@ -86,6 +92,14 @@ export class OpencodeHost implements MissionHost {
     } catch {
       return undefined
     }
+  }
+
+  usageAfterStep(sessionId: string, messageId: string, signal: AbortSignal): Promise<SessionUsage> {
+    return this.tally.afterStep(sessionId, messageId, signal)
+  }
+
+  forgetUsage(sessionIds: Iterable<string>): void {
+    this.tally.forget(sessionIds)
   }
 
   async agentNames(directory: string): Promise<HostResult<string[]>> {

@@ -35,6 +35,9 @@ interface Slot {
   attempt?: number
   filled: boolean
   value?: unknown
+  /** Told the step (the host's assistant message id) of the call that filled the slot; undefined when the caller had none. */
+  submitted: (messageId: string | undefined) => void
+  whenSubmitted: Promise<string | undefined>
 }
 
 /** A tool call that cannot be accepted. Its message goes back to the model; nothing changes. */
@@ -274,7 +277,9 @@ export class Mission {
   // ---- submissions: the engine opens a slot before prompting; a tool fills it once ----
 
   openSlot(sessionId: string, kind: SubmissionKind, directory: string, taskId?: string, attempt?: number): void {
-    this.slots.set(sessionId, { kind, directory, taskId, attempt, filled: false })
+    let submitted!: (messageId: string | undefined) => void
+    const whenSubmitted = new Promise<string | undefined>((resolve) => (submitted = resolve))
+    this.slots.set(sessionId, { kind, directory, taskId, attempt, filled: false, submitted, whenSubmitted })
     if (kind === "work") this.touched.set(sessionId, new Set())
   }
 
@@ -282,6 +287,15 @@ export class Mission {
   takeSubmission<T>(sessionId: string): T | undefined {
     const slot = this.slots.get(sessionId)
     return slot?.filled ? (slot.value as T) : undefined
+  }
+
+  /**
+   * Resolves when a tool fills the session's open slot, with the step that made the call (if the
+   * tool was told it); pending while nothing is submitted. A slot filled without a submission
+   * (out of plan attempts) never resolves it.
+   */
+  whenSubmitted(sessionId: string): Promise<string | undefined> {
+    return this.slots.get(sessionId)?.whenSubmitted ?? new Promise(() => {})
   }
 
   /** True once the slot can take nothing more (submitted, or out of attempts). */
@@ -298,7 +312,7 @@ export class Mission {
   }
 
   /** Validates and records a plan. Returns the text the planner sees. */
-  submitPlan(sessionId: string, tasks: PlannedTask[]): string {
+  submitPlan(sessionId: string, tasks: PlannedTask[], messageId?: string): string {
     const slot = this.openSlotFor(sessionId, "plan")
     const attempt = this.state.planAttempts + 1
     const existing = this.state.tasks.map((task) => task.id)
@@ -318,23 +332,26 @@ export class Mission {
     this.journal.sync()
     slot.filled = true
     slot.value = this.redactor.redactDeep(tasks)
+    slot.submitted(messageId)
     return `Plan accepted: ${tasks.length} task${tasks.length === 1 ? "" : "s"}. Stop now.`
   }
 
-  submitWork(sessionId: string, summary: string): string {
+  submitWork(sessionId: string, summary: string, messageId?: string): string {
     const slot = this.openSlotFor(sessionId, "work")
     const touchedFiles = [...(this.touched.get(sessionId) ?? [])]
     this.record({ type: "work-submit", taskId: slot.taskId!, attempt: slot.attempt!, summary, touchedFiles })
     this.journal.sync()
     slot.filled = true
     slot.value = this.redactor.redact(summary)
+    slot.submitted(messageId)
     return "Submitted. The orchestrator now runs verification and a review; stop now."
   }
 
-  submitVerdict(sessionId: string, kind: "review" | "verdict", verdict: Verdict): string {
+  submitVerdict(sessionId: string, kind: "review" | "verdict", verdict: Verdict, messageId?: string): string {
     const slot = this.openSlotFor(sessionId, kind)
     slot.filled = true
     slot.value = this.redactor.redactDeep(verdict)
+    slot.submitted(messageId)
     return "Recorded. Stop now."
   }
 

@@ -8,6 +8,7 @@ import { machineVerifyLimit } from "../engine/engine.js"
 import { ModelSlots } from "../concurrency/model-slots.js"
 import { OpencodeHost } from "../host/opencode-host.js"
 import { PromptGate } from "../host/prompt-gate.js"
+import { UsageTally } from "../economy/usage-tally.js"
 import { refuseToolCall, writtenFiles } from "../guard/tool-guard.js"
 import { sandboxVariable } from "../sandbox/command-sandbox.js"
 import { shellQuote } from "../sandbox/bwrap-arguments.js"
@@ -42,6 +43,8 @@ function projectConfig(directory: string) {
 export function createOrchestrator() {
   const registry = new MissionRegistry()
   const gate = new PromptGate()
+  // Our child conversations' usage from the host's events, whichever instance's hook sees them.
+  const tally = new UsageTally()
   const history = new ChildHistory(registry)
   const finished = new Map<string, Promise<MissionState>>()
   /**
@@ -69,7 +72,7 @@ export function createOrchestrator() {
   const setExitCode = isHeadlessRun() ? (code: number) => void (process.exitCode = code) : undefined
 
   async function instance(input: PluginInput): Promise<Hooks> {
-    const host = new OpencodeHost(input.client, gate)
+    const host = new OpencodeHost(input.client, gate, tally)
     // A refusal is for the turn it was made in: whatever starts next clears it first.
     const start = async (rootSessionId: string, goal: string) => {
       failNextTurn.delete(rootSessionId)
@@ -137,8 +140,9 @@ export function createOrchestrator() {
           const mission = registry.forRoot(idleSession)
           if (mission && mission.state.status !== "running") closedAccounts.add(mission.id)
         } else if (event.type === "message.updated" && event.properties.info.role === "assistant") {
-          // The commander's own steps, the one that ran the mission included (its usage comes after the end).
           const step = event.properties.info
+          tally.observe(step)
+          // The commander's own steps, the one that ran the mission included (its usage comes after the end).
           const mission = registry.forRoot(step.sessionID)
           const update = mission && !closedAccounts.has(mission.id) ? commanderStepUpdate(mission.state, step) : undefined
           if (update) mission!.recordLate(update)

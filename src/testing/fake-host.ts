@@ -42,6 +42,21 @@ export class FakeHost implements MissionHost {
     return { tokens: { input: input * prompts, output: output * prompts, reasoning: 0, cacheRead: cacheRead * prompts, cacheWrite: 0 }, cost: cost * prompts, requests: prompts }
   }
 
+  /** Holds the end of a step that made a submission (a test's control of the order); unset: ended at once. */
+  stepEnd?: (sessionId: string, messageId: string) => Promise<void>
+  /** The sessions whose usage was let go. */
+  readonly forgotten: string[] = []
+
+  async usageAfterStep(sessionId: string, messageId: string, signal: AbortSignal): Promise<{ tokens: TokenUsage; cost: number; requests: number }> {
+    await this.stepEnd?.(sessionId, messageId)
+    if (signal.aborted) return new Promise(() => {})
+    return this.usage(sessionId)
+  }
+
+  forgetUsage(sessionIds: Iterable<string>): void {
+    this.forgotten.push(...sessionIds)
+  }
+
   async post(_sessionId: string, _directory: string, text: string): Promise<HostResult<void>> {
     this.posts.push(text)
     return { ok: true, value: undefined }

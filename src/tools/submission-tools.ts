@@ -43,7 +43,7 @@ export function submitPlanTool(registry: MissionRegistry) {
     async execute(args, context) {
       const mission = missionFor(registry, context.sessionID, "planner")
       await mission.learnSecrets(argumentTexts(args))
-      return mission.submitPlan(context.sessionID, args.tasks)
+      return mission.submitPlan(context.sessionID, args.tasks, context.messageID)
     },
   })
 }
@@ -55,7 +55,7 @@ export function submitWorkTool(registry: MissionRegistry) {
     async execute(args, context) {
       const mission = missionFor(registry, context.sessionID, "worker")
       await mission.learnSecrets([args.summary])
-      return mission.submitWork(context.sessionID, args.summary)
+      return mission.submitWork(context.sessionID, args.summary, context.messageID)
     },
   })
 }
@@ -71,7 +71,7 @@ function verdictTool(registry: MissionRegistry, role: "reviewer" | "master-revie
       const kind = role === "reviewer" ? "review" : "verdict"
       const mission = missionFor(registry, context.sessionID, role)
       await mission.learnSecrets(argumentTexts(args))
-      return mission.submitVerdict(context.sessionID, kind, args)
+      return mission.submitVerdict(context.sessionID, kind, args, context.messageID)
     },
   })
 }

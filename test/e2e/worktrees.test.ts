@@ -3,7 +3,7 @@ import assert from "node:assert/strict"
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
-import { call, goal, plan, say, sources, sumStatsScenario, workerRule } from "../../src/demo/sum-stats-scenario.js"
+import { call, goal, plan, say, sources, sumStatsScenario, workerRule, write } from "../../src/demo/sum-stats-scenario.js"
 import type { ScriptedRule } from "../../src/scripted-model/scenario.js"
 import { builtPluginPath, seedOpencodeFolder } from "../../src/testing/host-environment.js"
 import { missionFolders, missionJournal } from "../../src/testing/sample-project.js"
@@ -93,6 +93,23 @@ test("two parallel tasks edit the same file in different places: both merged, ve
   assert.deepEqual(eventsOf(project, "merge-end").map((end) => end.outcome), ["merged", "merged"])
   // Each merge verified: on the mission branch, or (a task merged onto the head it was built on) by its own run of that very tree.
   assert.ok(eventsOf(project, "merge-end").every((end) => end.evidence.length === 1 && end.evidence[0]!.exitCode === 0 && (end.evidenceOf ?? end.taskId) === end.taskId), "each merge was verified")
+  assertNothingLeft(project)
+})
+
+test("a file a tool call of the submitting step writes after the submission is committed and merged: the engine goes on only once that step has ended", async () => {
+  const project = sampleProject()
+  // C's last step: submit_work first, then a command that writes the test a second later (the host runs both in that step).
+  const late = `sleep 1 && cat > test/stats.test.js <<'EOF'\n${sources.statsTest}EOF`
+  const slowStep: ScriptedRule = {
+    agent: "worker",
+    task: "C",
+    replies: [write("src/stats.js", sources.stats), { tools: [{ name: "submit_work", args: { summary: "Wrote src/stats.js and its test." } }, { name: "shell", args: { command: late } }] }, say("Submitted.")],
+  }
+  const run = await runTask(project, sumStatsScenario([slowStep]), goal.split(" "))
+  assert.equal(run.exitCode, 0, explain(run))
+  const commit = eventsOf(project, "work-commit").find((event) => event.taskId === "C")
+  assert.deepEqual(commit?.files.slice().sort(), ["src/stats.js", "test/stats.test.js"], "the late file is in C's commit")
+  assert.equal(readFileSync(path.join(project, "test", "stats.test.js"), "utf8"), sources.statsTest, "and in the checkout after the landing")
   assertNothingLeft(project)
 })
 
