@@ -25,6 +25,8 @@ import { runHost } from "../src/testing/run-host.js"
 import { createSampleProject, missionFolders, missionJournal, untrackedConfigFolder } from "../src/testing/sample-project.js"
 
 const profile = process.argv[2] === "long" ? "long" : "short"
+/** The host's file snapshots, on as by default (as users have them); BENCH_SNAPSHOT=0 turns them off, as the runs before 2026-12-07 had them. */
+const hostSnapshots = process.env.BENCH_SNAPSHOT !== "0"
 const taskCount = Number(process.argv[3] ?? 30)
 const layers = 4
 const only = process.argv[4]?.split(",")
@@ -125,7 +127,7 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
   const gitLog = path.join(scratch, `git-${name}.log`)
   const env = { PATH: `${counting}${path.delimiter}${process.env.PATH}`, BENCH_GIT_LOG: gitLog }
   const cpuBefore = childCpuSeconds()
-  const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000, env })
+  const run = await runHost({ project, home, scenario: scenario(), args: ["--command", "task", "add", "the", "modules"], timeoutMs: 1_800_000, env, snapshot: hostSnapshots })
   const cpuAfter = childCpuSeconds()
   const journal = missionJournal(missionFolders(project)[0]!)
   const end = journal.find((entry) => entry.type === "mission-end")

@@ -9,8 +9,8 @@ import { createOrchestrator } from "./orchestrator.js"
 // The config hook uses nothing of the input but the directory; the client is never called here.
 const input = { directory: "/nonexistent/project", client: {} } as unknown as PluginInput
 
-async function configured(start: Record<string, any>) {
-  const hooks = await createOrchestrator().instance(input)
+async function configured(start: Record<string, any>, directory = input.directory) {
+  const hooks = await createOrchestrator().instance({ ...input, directory })
   const config = structuredClone(start)
   await hooks.config!(config as never)
   return config
@@ -32,6 +32,16 @@ test("the user's agents, default agent and own /task stay as they were", async (
   assert.equal(config.default_agent, "build")
   assert.deepEqual(config.agent.build, mine)
   assert.deepEqual(config.command.task, { template: "my task $ARGUMENTS" })
+})
+
+test("the host's file snapshots are off in our worktrees' instances only; the user's own keep their setting", async () => {
+  const slot = "/nonexistent/project/.git/orchestrator-worktrees/m1/slots/2"
+  assert.equal((await configured({}, slot)).snapshot, false)
+  assert.equal((await configured({ snapshot: true }, `${slot}/packages/app`)).snapshot, false, "a project in a subfolder of the slot")
+  assert.equal((await configured({}, "/nonexistent/project/.git/orchestrator-worktrees/m1/mission")).snapshot, false)
+  assert.equal("snapshot" in (await configured({})), false)
+  assert.equal((await configured({ snapshot: true })).snapshot, true)
+  assert.equal((await configured({ snapshot: true }, "/work/orchestrator-worktrees")).snapshot, true, "a folder of that name is not a mission's tree")
 })
 
 test("the user's settings for our agents win, permissions merged key by key", async () => {

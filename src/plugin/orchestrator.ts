@@ -19,6 +19,7 @@ import { isHeadlessRun } from "../host/headless-run.js"
 import { commanderStepUpdate } from "../economy/commander-spend.js"
 import { ChildHistory } from "./child-history.js"
 import { missionTools } from "../tools/mission-tools.js"
+import { inMissionWorktree } from "../workspace/worktree-ops.js"
 
 /** How a child's turn ends once its submission is taken (shown in its session, not to the user). */
 const submissionTakenMessage = "Submission taken by the orchestrator; this turn is over."
@@ -104,6 +105,11 @@ export function createOrchestrator() {
         config.command ??= {}
         config.command.task ??= { template: taskCommandTemplate, description: "Run a verified multi-agent mission", agent: "commander" }
         config.command["resume-mission"] ??= { template: resumeCommandTemplate, description: "Resume a mission whose process ended (optional: its id)", agent: "commander" }
+        // An instance of one of our worktrees serves only our children: no host file snapshots
+        // there. The engine commits each attempt; the host's copy of the tree at every step (dozens
+        // of git processes a task) would only cost time, and its undo would change a task's files
+        // behind the engine. The user's own instances keep their setting.
+        if (inMissionWorktree(input.directory)) config.snapshot = false
       },
 
       tool: missionTools({

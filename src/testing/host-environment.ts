@@ -26,7 +26,7 @@ export const scriptedModelPrice = { input: 3, output: 15, cache_read: 0.3, cache
  * only provider. Used by the end-to-end tests, the demo and the benchmark (which also runs the host
  * without the plugin, as its baseline).
  */
-export function isolatedHostEnvironment(options: { home: string; modelUrl: string; withPlugin?: boolean; contextLimit?: number }): Record<string, string> {
+export function isolatedHostEnvironment(options: { home: string; modelUrl: string; withPlugin?: boolean; contextLimit?: number; snapshot?: boolean }): Record<string, string> {
   // A small context makes the host compact a session (it does once a reply's usage passes context − output).
   const limit = { context: options.contextLimit ?? 128000, output: Math.min(8192, Math.floor((options.contextLimit ?? 128000) / 8)) }
   const dirs = {
@@ -42,7 +42,7 @@ export function isolatedHostEnvironment(options: { home: string; modelUrl: strin
   seedConfigFolder(path.join(dirs.XDG_CONFIG_HOME, "opencode"))
   const config = {
     $schema: "https://opencode.ai/config.json",
-    snapshot: false,
+    snapshot: options.snapshot ?? false,
     share: "disabled",
     autoupdate: false,
     plugin: options.withPlugin === false ? [] : [builtPluginPath()],

@@ -27,12 +27,14 @@ export interface HostRunOptions {
   contextLimit?: number
   /** More environment for the host (a secret it holds, say). */
   env?: Record<string, string>
+  /** The host's own file snapshots (its default; off unless asked: they are a git repository of their own). */
+  snapshot?: boolean
 }
 
 /** Runs `opencode run` on a project against a fresh scripted model; never reads stdin. */
 export async function runHost(options: HostRunOptions): Promise<HostRun> {
   const model = await startScriptedModel({ scenario: options.scenario })
-  const env = { ...isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin, contextLimit: options.contextLimit }), ...options.env }
+  const env = { ...isolatedHostEnvironment({ home: options.home, modelUrl: model.url, withPlugin: options.withPlugin, contextLimit: options.contextLimit, snapshot: options.snapshot }), ...options.env }
   const started = Date.now()
   const child = spawn(opencodeBinary(), ["run", ...options.args], { cwd: options.project, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   let output = ""

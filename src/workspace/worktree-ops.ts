@@ -15,10 +15,24 @@ export function missionBranchName(missionId: string): string {
   return `orchestrator/${missionId}`
 }
 
+/** The folder of the repository's common git folder that holds every mission's worktrees. */
+const worktreesFolderName = "orchestrator-worktrees"
+
 /** Where a mission's worktrees live: inside the repository's common git folder, outside the user's tree. */
 export async function missionWorktreesFolder(repo: string, missionId: string): Promise<Outcome<string>> {
   const commonDir = await gitValue(["rev-parse", "--path-format=absolute", "--git-common-dir"], repo)
-  return commonDir.ok ? { ok: true, value: path.join(commonDir.value, "orchestrator-worktrees", missionId) } : commonDir
+  return commonDir.ok ? { ok: true, value: path.join(commonDir.value, worktreesFolderName, missionId) } : commonDir
+}
+
+/**
+ * Whether a directory is in one of our missions' worktrees (the mission's or a task slot's, or a
+ * folder of one): `<git folder>/orchestrator-worktrees/<mission>/<tree>`. Told by its path alone,
+ * so also in a process that did not make it (a resumed mission's).
+ */
+export function inMissionWorktree(directory: string): boolean {
+  const parts = path.resolve(directory).split(path.sep)
+  const at = parts.lastIndexOf(worktreesFolderName)
+  return at > 0 && parts.length > at + 2 && parts[at - 1]!.length > 0
 }
 
 /** Adds a worktree on a new branch at `commit`; refuses an existing branch or folder. */

@@ -18,7 +18,7 @@ export function sampleProject(): string {
   return createSampleProject(mkdtempSync(path.join(os.tmpdir(), "orchestrator-e2e-")))
 }
 
-export function runTask(project: string, scenario: Scenario, words: string[], options: { withPlugin?: boolean } = {}): Promise<HostRun> {
+export function runTask(project: string, scenario: Scenario, words: string[], options: { withPlugin?: boolean; snapshot?: boolean } = {}): Promise<HostRun> {
   return runHost({ project, home: sharedHome(), scenario, args: ["--command", "task", ...words], timeoutMs: 150_000, ...options })
 }
 

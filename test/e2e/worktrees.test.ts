@@ -113,6 +113,25 @@ test("a file a tool call of the submitting step writes after the submission is c
   assertNothingLeft(project)
 })
 
+/** The host's file snapshot stores (`<data>/opencode/snapshot/<project>/<worktree's hash>`), each a git folder of one worktree's copies. */
+function snapshotStores(): string[] {
+  const root = path.join(sharedHome(), "data", "opencode", "snapshot")
+  if (!existsSync(root)) return []
+  return readdirSync(root).flatMap((project) => readdirSync(path.join(root, project)).map((store) => path.join(root, project, store)))
+}
+
+test("with the host's file snapshots on (its default), it keeps them for the checkout's sessions only, none for our worktrees", async () => {
+  const project = sampleProject()
+  const before = new Set(snapshotStores())
+  const run = await runTask(project, sumStatsScenario(), goal.split(" "), { snapshot: true })
+  assert.equal(run.exitCode, 0, explain(run))
+  assert.equal(eventsOf(project, "worktree-ready").length, 3, "three tasks in worktrees")
+  const made = snapshotStores().filter((store) => !before.has(store))
+  // One store: the commander's session in the checkout. Each tree our children worked in would add its own.
+  assert.equal(made.length, 1, made.join("\n"))
+  assertNothingLeft(project)
+})
+
 test("two parallel tasks change the same lines: the second goes back with the conflict and redoes it on the new head", async () => {
   const project = greetingProject()
   const withLine = (line: string) => greetingBase.replace("\nexport const one", `${line}\nexport const one`)
