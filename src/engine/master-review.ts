@@ -10,7 +10,8 @@ import { boundedDiffText, memorySection, structureSection } from "./child-contex
 export async function masterReview(engine: Engine, evidence: Evidence[]): Promise<ReviewDecision> {
   const { mission } = engine
   const round = mission.state.round
-  const directory = mission.workspace.missionDirectory
+  // A warm slot at the mission's head (no task runs now), else the mission's tree.
+  const directory = await mission.workspace.openReviewTree()
   const session = await openChildSession(engine, "master-reviewer", `Master review · round ${round}`, directory)
   const ask = (sessionId: string, text: string) => askForSubmission<Verdict>(engine, { sessionId, directory, role: "master-reviewer", kind: "verdict", text, reminder: verdictReminder("verdict") })
   let outcome: AskOutcome<Verdict> = session.ok ? await ask(session.value, await verdictText(engine, evidence)) : { submitted: false, reason: session.error }

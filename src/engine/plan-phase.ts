@@ -7,6 +7,7 @@ import { memorySection } from "./child-context.js"
 import { repositoryMapBudget } from "../context/role-budgets.js"
 import { mapFiles, renderRepositoryMap, repositoryFacts } from "../syntax/repository-map.js"
 import type { RepositoryFacts } from "../mission/plan-validation.js"
+import type { Workspace } from "../workspace/workspace.js"
 
 /**
  * The planner proposes; code validates (inside submit_plan, so the planner sees each problem at
@@ -17,12 +18,13 @@ import type { RepositoryFacts } from "../mission/plan-validation.js"
  */
 export async function planMission(engine: Engine, onAsked?: () => void): Promise<PhaseOutcome> {
   const { mission } = engine
-  const directory = mission.workspace.missionDirectory
+  const directory = plannerDirectory(mission.workspace)
   const session = await openChildSession(engine, "planner", "Plan", directory)
   if (!session.ok) return { ok: false, error: session.error }
-  const scan = scanProject(directory)
+  // What the plan is checked against is the mission's tree, whichever directory the planner reads.
+  const scan = scanProject(mission.workspace.missionDirectory)
   const count = await engine.tokens
-  const map = await planningMap(engine, directory)
+  const map = await planningMap(engine, mission.workspace.missionDirectory)
   const message = planMessage(mission.state.goal, scan, mission.state.verifyCommands, map.text)
   // The user's amendments made before the plan, and anything else the memory holds already.
   const memory = await memorySection(engine, { role: "planner", messageTokens: count(message), skip: (item) => item.kind === "goal" })
@@ -43,6 +45,16 @@ export async function planMission(engine: Engine, onAsked?: () => void): Promise
     await waitBeforeRetry(engine)
     text = planProviderRetryMessage(retry)
   }
+}
+
+/**
+ * Where the planner's session runs: the user's checkout when it holds exactly what the mission
+ * starts from (no uncommitted change, so the mission's tree is its HEAD). The host's instance there
+ * is warm (the commander's session is in it), while a new tree's costs the host seconds of its
+ * one thread before the planner's first request; the planner only reads. Else the mission's tree.
+ */
+export function plannerDirectory(workspace: Pick<Workspace, "isolated" | "root" | "missionDirectory" | "opening">): string {
+  return workspace.isolated && workspace.opening.uncommitted === "none" ? workspace.root : workspace.missionDirectory
 }
 
 /** The planner's view of the code: the repository map within its budget, and what plan validation checks names against. */

@@ -150,9 +150,12 @@ test("the task trees are made and their host instances started while the planner
   const used = new Set(state.tasks.map((item) => item.worktree!.directory))
   assert.deepEqual([...used].sort(), [...slots].sort(), "the tasks worked in the warmed trees, and no other")
   assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
-  // The host's instances of the mission's trees went with them; the user's checkout keeps its own.
+  // The planner read the checkout and the master reviewer a slot: the mission's own tree cost the
+  // host no instance. The slots' instances went with them; the user's checkout keeps its own.
+  const master = host.prompts.find((prompt) => prompt.agent === "master-reviewer")!
+  assert.ok(slots.includes(master.directory), `the master review ran in a warm slot: ${master.directory}`)
   const trees = [...new Set(host.agentChecks)].filter((directory) => directory !== root)
-  assert.equal(trees.length, 3, "two slots and the mission's tree")
+  assert.deepEqual(trees.sort(), [...slots].sort(), "the slots only")
   assert.deepEqual([...host.disposed].sort(), trees.sort())
 })
 
@@ -182,6 +185,24 @@ test("the warm-up waits for the planner's first request, and warms no more trees
   const used = new Set(state.tasks.map((item) => item.worktree!.directory))
   assert.deepEqual([...used], host.warmed, "the chain ran in the warmed tree")
   assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
+})
+
+test("the planner reads the user's checkout when it is the mission's start (its instance is warm), the mission's tree when it is not", async () => {
+  const plannerDirectory = async (root: string) => {
+    const { state, host } = await run(root, [task("A", ["a.txt"])], (request) => writeFileSync(path.join(request.directory, "a.txt"), "A\n"))
+    assert.equal(state.status, "sealed", state.endReason)
+    return host.prompts.find((prompt) => prompt.agent === "planner")!.directory
+  }
+  const clean = repository({ verify: [] })
+  assert.equal(await plannerDirectory(clean), clean)
+  const edited = repository({ verify: [], worktrees: { includeUncommitted: false } })
+  writeFileSync(path.join(edited, "README.md"), "my unsaved edit\n")
+  const missionTree = await plannerDirectory(edited)
+  assert.notEqual(missionTree, edited, "uncommitted changes the mission does not build on: not the checkout")
+  assert.match(missionTree, /orchestrator-worktrees.+mission$/)
+  const included = repository({ verify: [] })
+  writeFileSync(path.join(included, "README.md"), "my unsaved edit\n")
+  assert.match(await plannerDirectory(included), /orchestrator-worktrees.+mission$/, "nor when they are included: the mission's tree is their snapshot")
 })
 
 test("a task whose worktree cannot be provisioned fails clearly, and nothing is written into the shared tree", async () => {

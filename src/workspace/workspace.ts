@@ -31,7 +31,7 @@ export interface Workspace {
   readonly opening: WorkspaceOpening
   /** The user's checkout. */
   readonly root: string
-  /** Where the planner, mission verification and the master reviewer look. */
+  /** The mission's tree: what its verification runs on and what the plan is checked against. */
   readonly missionDirectory: string
   /** True when each task has its own tree and its approved change must be merged. */
   readonly isolated: boolean
@@ -55,6 +55,8 @@ export interface Workspace {
   findMerge(marker: string): Promise<string | undefined>
   /** The task's tree is free for the next task; `merged`: its work is in the mission branch. */
   releaseTask(taskId: string, merged: boolean): Promise<void>
+  /** Where the master reviewer reads the whole change, between rounds (no task runs): a tree at the mission's head. */
+  openReviewTree(): Promise<string>
   close(sealed: boolean): Promise<WorkspaceClosing>
 }
 
@@ -122,6 +124,9 @@ export class SharedWorkspace implements Workspace {
     return undefined
   }
   async releaseTask(): Promise<void> {}
+  async openReviewTree(): Promise<string> {
+    return this.missionDirectory
+  }
   async close(): Promise<WorkspaceClosing> {
     return { landing: "shared", detail: "tasks worked in your checkout", keptBranches: [], keptWorktrees: [] }
   }

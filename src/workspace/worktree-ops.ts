@@ -69,6 +69,16 @@ export async function switchWorktree(directory: string, branch: string, commit: 
   return checkout.ok ? cleanAndCheck(directory, branch, commit, prepared) : checkout
 }
 
+/** Puts a worktree at a clean `commit` with no branch, keeping the prepared paths; fails unless HEAD is then that commit. */
+export async function detachWorktree(directory: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
+  const checkout = await gitValue(["checkout", "-q", "-f", "--detach", commit], directory)
+  if (!checkout.ok) return checkout
+  const [clean, head] = await Promise.all([cleanWorktree(directory, prepared), gitValue(["rev-parse", "HEAD"], directory)])
+  if (!clean.ok) return clean
+  if (!head.ok || head.value !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
+  return { ok: true, value: undefined }
+}
+
 /** `resetWorktree` for a task's tree that stays on its `branch`: a task's next attempt, in place. */
 export async function resetTaskWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
   const reset = await gitValue(["reset", "-q", "--hard", commit], directory)

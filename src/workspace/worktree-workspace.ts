@@ -10,7 +10,7 @@ import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./sn
 import { clearStaleGitLocks } from "./stale-git-locks.js"
 import { changedFileVersions, changedNames, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
-import { addDetachedWorktree, addWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetTaskWorktree, resetWorktree, switchWorktree, verifyWorktree, type Placement } from "./worktree-ops.js"
+import { addDetachedWorktree, addWorktree, detachWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetTaskWorktree, resetWorktree, switchWorktree, verifyWorktree, type Placement } from "./worktree-ops.js"
 
 export interface WorktreeSettings {
   includeUncommitted: boolean
@@ -275,6 +275,21 @@ export class WorktreeWorkspace implements Workspace {
       made.push(slot.directory)
     }
     return made
+  }
+
+  /**
+   * A free slot whose host instance is warm (tasks have run there), put at the mission's head with
+   * no branch: the master reviewer reads the whole change there, and the mission's own tree never
+   * costs the host an instance of its own. The mission's tree when no slot is free or the switch fails.
+   */
+  async openReviewTree(): Promise<string> {
+    const head = await this.missionHead()
+    const slot = this.slots.find((candidate) => candidate.made && candidate.taskId === undefined)
+    if (!head || !slot) return this.missionDirectory
+    const placed = await detachWorktree(slot.top, head, this.fromTop(slot.prepared))
+    // No branch now: the slot's next task switches it to its own.
+    slot.branch = undefined
+    return placed.ok ? slot.directory : this.missionDirectory
   }
 
   async commitTask(taskId: string, message: string): Promise<Outcome<{ commit?: string; files: string[] }>> {

@@ -268,12 +268,14 @@ test("four tasks at concurrency 2 share two pooled worktrees: the host starts an
   const inSlots = (entries: Array<{ at: number; directory: string }>) => entries.filter((entry) => slots.includes(entry.directory))
   const instances = hostLog(project, "creating instance").filter(({ directory }) => directory.includes("/orchestrator-worktrees/") && !directory.endsWith("/mission"))
   assert.deepEqual(instances.map(({ directory }) => directory).sort(), slots.sort(), "one host instance per slot directory")
-  // The instance's heavy part (file watcher, location services) started once per slot, and only after the
-  // planner's own instance had booted: the warm-up waits for the planner's first request.
+  // The instance's heavy part (file watcher, location services) started once per slot.
   const booted = inSlots(hostLog(project, "booting location services"))
   assert.deepEqual(booted.map(({ directory }) => directory).sort(), slots.sort(), "location services booted once per slot")
-  const planner = hostLog(project, "booting location services").find(({ directory }) => directory.endsWith("/mission"))
-  assert.ok(planner, "the mission tree's instance booted")
-  for (const boot of booted) assert.ok(boot.at >= planner.at, `${boot.directory} booted ${planner.at - boot.at} ms before the planner's instance`)
+  // The planner read the checkout (its instance warm from the commander's session), the master
+  // reviewer a warm slot at the mission's head: the mission's own tree cost the host no instance.
+  const workingIn = (agent: string) => /Working directory: ([^\\]+)\\n/.exec(JSON.stringify(run.requests.find((request) => request.agent === agent)!.messages))?.[1]
+  assert.equal(workingIn("planner"), project, "the planner's session is in the checkout")
+  assert.ok(slots.includes(workingIn("master-reviewer")!), `the master reviewer's session is in a slot: ${workingIn("master-reviewer")}`)
+  assert.deepEqual(hostLog(project, "creating instance").filter(({ directory }) => directory.endsWith("/mission")), [], "no instance for the mission's tree")
   assertNothingLeft(project)
 })
