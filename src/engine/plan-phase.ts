@@ -48,13 +48,14 @@ export async function planMission(engine: Engine, onAsked?: () => void): Promise
 }
 
 /**
- * Where the planner's session runs: the user's checkout when it holds exactly what the mission
- * starts from (no uncommitted change, so the mission's tree is its HEAD). The host's instance there
+ * Where the planner's session runs: the user's checkout when it held what the mission starts from
+ * (no uncommitted change, or the changes the mission's base was made of). The host's instance there
  * is warm (the commander's session is in it), while a new tree's costs the host seconds of its
- * one thread before the planner's first request; the planner only reads. Else the mission's tree.
+ * one thread before the planner's first request; the planner only reads. The mission's tree when
+ * it leaves the checkout's uncommitted changes out.
  */
 export function plannerDirectory(workspace: Pick<Workspace, "isolated" | "root" | "missionDirectory" | "opening">): string {
-  return workspace.isolated && workspace.opening.uncommitted === "none" ? workspace.root : workspace.missionDirectory
+  return workspace.isolated && workspace.opening.uncommitted !== "not-included" ? workspace.root : workspace.missionDirectory
 }
 
 /** The planner's view of the code: the repository map within its budget, and what plan validation checks names against. */

@@ -187,7 +187,7 @@ test("the warm-up waits for the planner's first request, and warms no more trees
   assert.deepEqual(leftovers(root), { worktrees: 1, branches: "main" })
 })
 
-test("the planner reads the user's checkout when it is the mission's start (its instance is warm), the mission's tree when it is not", async () => {
+test("the planner reads the user's checkout when it holds the mission's start (its instance is warm), the mission's tree when it does not", async () => {
   const plannerDirectory = async (root: string) => {
     const { state, host } = await run(root, [task("A", ["a.txt"])], (request) => writeFileSync(path.join(request.directory, "a.txt"), "A\n"))
     assert.equal(state.status, "sealed", state.endReason)
@@ -202,7 +202,7 @@ test("the planner reads the user's checkout when it is the mission's start (its 
   assert.match(missionTree, /orchestrator-worktrees.+mission$/)
   const included = repository({ verify: [] })
   writeFileSync(path.join(included, "README.md"), "my unsaved edit\n")
-  assert.match(await plannerDirectory(included), /orchestrator-worktrees.+mission$/, "nor when they are included: the mission's tree is their snapshot")
+  assert.equal(await plannerDirectory(included), included, "changes the mission's base was made of: the checkout")
 })
 
 test("a task whose worktree cannot be provisioned fails clearly, and nothing is written into the shared tree", async () => {
