@@ -244,7 +244,12 @@ export class WorktreeWorkspace implements Workspace {
 
   /** A free slot, the one made longest ago first (its host instance is warm); a new one when all are taken. */
   private claimSlot(): Slot {
-    return this.slots.find((candidate) => candidate.made && candidate.taskId === undefined) ?? this.slots.find((candidate) => candidate.taskId === undefined) ?? this.newSlot()
+    return this.warmFreeSlot() ?? this.slots.find((candidate) => candidate.taskId === undefined) ?? this.newSlot()
+  }
+
+  /** The free slot made longest ago: the likeliest to have a warm host instance. */
+  private warmFreeSlot(): Slot | undefined {
+    return this.slots.find((candidate) => candidate.made && candidate.taskId === undefined)
   }
 
   private newSlot(): Slot {
@@ -284,7 +289,7 @@ export class WorktreeWorkspace implements Workspace {
    */
   async openReviewTree(): Promise<string> {
     const head = await this.missionHead()
-    const slot = this.slots.find((candidate) => candidate.made && candidate.taskId === undefined)
+    const slot = this.warmFreeSlot()
     if (!head || !slot) return this.missionDirectory
     const placed = await detachWorktree(slot.top, head, this.fromTop(slot.prepared))
     // No branch now: the slot's next task switches it to its own.
