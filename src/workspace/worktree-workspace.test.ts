@@ -199,6 +199,23 @@ test("the review tree is a free slot at the mission's head with no branch, its l
   assert.equal(git(root, "worktree", "list").split("\n").length, 1)
 })
 
+test("a review tree git cannot switch (a lock left in the slot): the mission's tree instead, and the slot still takes the next task", async () => {
+  const root = repository()
+  const workspace = await open(root)
+  const slot = await mergedChange(workspace, "A", "app.txt", "one\nTWO\nthree\n")
+  await workspace.releaseTask("A", true)
+  const lock = path.join(git(slot, "rev-parse", "--absolute-git-dir"), "index.lock")
+  writeFileSync(lock, "")
+  assert.equal(await workspace.openReviewTree(), workspace.missionDirectory)
+  rmSync(lock)
+  const next = await workspace.openTask("B")
+  assert.ok(next.ok, next.ok ? "" : next.error)
+  assert.equal(next.value.directory, slot)
+  assert.equal(git(slot, "symbolic-ref", "HEAD"), "refs/heads/orchestrator/m-test-task-B")
+  await workspace.releaseTask("B", false)
+  await workspace.close(true)
+})
+
 test("a moved file is listed by both paths with both versions; a submission that changed nothing makes no commit; a branch with nothing new merges as nothing, without an empty commit", async () => {
   const root = repository()
   const workspace = await open(root)
