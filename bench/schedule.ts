@@ -111,6 +111,9 @@ interface Result {
   cpuPerTask?: number
   /** The per-task overhead by step: mean milliseconds of each gap between a task's marks. */
   steps: number[]
+  /** The same, of the first layer's tasks (their trees' instances may be cold) and of the later layers' apart. */
+  stepsFirst: number[]
+  stepsLater: number[]
   /** The mean per-task overhead of each layer of the plan (ms). */
   layers: number[]
 }
@@ -172,6 +175,8 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     trainRuns: merged ? sum([...batches.values()]) / merged : 0,
     cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
     steps: stepNames.map((_, index) => mean(steps.map((task) => task[index]!))),
+    stepsFirst: stepNames.map((_, index) => mean(steps.filter((_, task) => layerOf(task) === 0).map((task) => task[index]!))),
+    stepsLater: stepNames.map((_, index) => mean(steps.filter((_, task) => layerOf(task) > 0).map((task) => task[index]!))),
     layers: Array.from({ length: layers }, (_, layer) => mean(totals.filter((_, index) => layerOf(index) === layer))),
   }
 }
@@ -192,6 +197,7 @@ for (const row of rows) {
 }
 console.log(`the per-task overhead by step (mean ms): ${stepNames.join(" · ")}`)
 for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.steps.map((ms) => ms.toFixed(0)).join(" · ")}`)
+for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}, first layer: ${row.result.stepsFirst.map((ms) => ms.toFixed(0)).join(" · ")}; later layers: ${row.result.stepsLater.map((ms) => ms.toFixed(0)).join(" · ")}`)
 console.log(`the per-task overhead by layer of the plan (mean ms): ${Array.from({ length: layers }, (_, layer) => layer + 1).join(" · ")}`)
 for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.layers.map((ms) => ms.toFixed(0)).join(" · ")}`)
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)?.result.makespanMs

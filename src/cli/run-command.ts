@@ -3,7 +3,6 @@
 // the outcome's (mission/mission-outcome.ts). Ctrl-C stops the mission the way Esc does in the
 // TUI: the commander's turn is aborted, the engine stops its workers and cleans their worktrees.
 import path from "node:path"
-import { existsSync } from "node:fs"
 import { missionIds, peekJournal } from "../store/mission-files.js"
 import { errorText } from "../host/opencode-host.js"
 import type { MissionState } from "../mission/mission-state.js"

@@ -1,6 +1,5 @@
 import { sandboxPidsMax } from "../sandbox/command-sandbox.js"
-import type { RoleName } from "../config/roles.js"
-import type { Evidence, TokenUsage } from "./mission-event.js"
+import type { Evidence } from "./mission-event.js"
 import type { MissionState } from "./mission-state.js"
 import { evidenceOutcome, evidencePassed } from "./review-policy.js"
 import { outcomeLine } from "./mission-outcome.js"

@@ -29,15 +29,8 @@ export function gitEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...env, ...extra }
 }
 
-/** git processes this process has started: what `bench:schedule` divides by the tasks. */
-let started = 0
-export function gitProcessCount(): number {
-  return started
-}
-
 /** Runs git, hardened (see hardenedGitArguments); never throws (failures are values). */
 export function git(args: string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<GitResult> {
-  started++
   return new Promise((resolve) => {
     const command = args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...args.slice(1)] : args
     const child = execFile("git", [...hardenedGitArguments(), ...command], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
@@ -47,13 +40,66 @@ export function git(args: string[], cwd: string, env: Record<string, string> = {
   })
 }
 
+/** One git command of a `gitSteps` run. */
+export interface GitStep {
+  args: string[]
+  /** Its failure does not stop the steps after it. */
+  mayFail?: boolean
+  /** Runs only when this earlier step ran and failed (a fallback check), else is skipped. */
+  ifFailed?: number
+}
+
+/** What a step of `gitSteps` did: skipped (not run), or its exit and output. */
+export type GitStepResult = { ran: false } | ({ ran: true } & GitResult)
+
+/** A word for `sh`, quoted: what it holds is never expanded. */
+const shellWord = (word: string) => `'${word.replaceAll("'", "'\\''")}'`
+
+/**
+ * Several git commands, one after another, in one `sh` process, each hardened as `git` runs it:
+ * the engine runs inside the host's process, whose one thread is often busy for tens of
+ * milliseconds at a time, and each process we wait for costs a wait for that thread. A step that
+ * fails stops the steps after it, unless it `mayFail`. Outputs are told apart by NUL bytes: for
+ * commands that print none (no `-z`). Never throws.
+ */
+export function gitSteps(steps: GitStep[], cwd: string): Promise<GitStepResult[]> {
+  const hardened = hardenedGitArguments().map(shellWord).join(" ")
+  // Before each step a NUL on both streams; at the end each step's status (-1: skipped).
+  const lines = ["stop=0"]
+  steps.forEach((step, index) => {
+    const command = step.args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...step.args.slice(1)] : step.args
+    const condition = step.ifFailed === undefined ? `[ "$stop" = 0 ]` : `[ "$s${step.ifFailed}" -gt 0 ]`
+    lines.push(`printf '\\000'; printf '\\000' >&2; s${index}=-1`)
+    lines.push(`if ${condition}; then git ${hardened} ${command.map(shellWord).join(" ")}; s${index}=$?; fi`)
+    if (!step.mayFail && step.ifFailed === undefined) lines.push(`[ "$s${index}" = 0 ] || stop=1`)
+  })
+  lines.push(`printf '\\000%s' "${steps.map((_, index) => `$s${index}`).join(" ")}"`)
+  return new Promise((resolve) => {
+    execFile("sh", ["-c", lines.join("\n")], { cwd, env: gitEnvironment({}), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const outs = String(stdout).split("\0")
+      const errs = String(stderr).split("\0")
+      const statuses = (outs[steps.length + 1] ?? "").split(" ").map(Number)
+      if (error || statuses.length !== steps.length) return resolve(steps.map(() => ({ ran: true, ok: false, stdout: "", stderr: String(stderr) || String(error) })))
+      resolve(statuses.map((status, index) => (status < 0 ? { ran: false } : { ran: true, ok: status === 0, stdout: outs[index + 1] ?? "", stderr: errs[index + 1] ?? "" })))
+    })
+  })
+}
+
+/** Why a step of `gitSteps` failed, worded as `gitValue` words it (a skipped step: "not run"). */
+export function stepFailure(step: GitStepResult | undefined, name: string): { ok: false; error: string } {
+  const reason = step?.ran ? (step.stderr.trim() || step.stdout.trim()).split("\n").slice(0, 3).join(" ") : "not run"
+  return { ok: false, error: `git ${name} failed: ${reason || "no output"}` }
+}
+
+/** Whether a step of `gitSteps` ran and exited 0. */
+export const stepPassed = (step: GitStepResult | undefined): step is { ran: true } & GitResult => step?.ran === true && step.ok
+
 /**
  * The contents of many `<commit>:<path>` objects from one `git cat-file --batch` process;
  * undefined for one that does not exist. Never throws: a failed process reads as all missing.
  */
 export function readObjects(specs: string[], cwd: string): Promise<Array<string | undefined>> {
   if (specs.length === 0) return Promise.resolve([])
-  started++
   return new Promise((resolve) => {
     const child = execFile("git", [...hardenedGitArguments(), "cat-file", "--batch"], { cwd, env: gitEnvironment({}), encoding: "buffer", maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
       if (error) return resolve(specs.map(() => undefined))

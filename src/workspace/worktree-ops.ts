@@ -1,6 +1,6 @@
 import { realpathSync, rmSync } from "node:fs"
 import path from "node:path"
-import { gitValue, type Outcome } from "./git.js"
+import { gitSteps, gitValue, stepFailure, stepPassed, type Outcome } from "./git.js"
 
 function real(directory: string): string {
   try {
@@ -51,9 +51,15 @@ export function addDetachedWorktree(repo: string, directory: string, commit: str
  * on `branch`, at `commit`.
  */
 export async function verifyWorktree(directory: string, branch: string, commit: string): Promise<Outcome<void>> {
-  const facts = await gitValue(["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"], directory)
-  if (!facts.ok) return { ok: false, error: `${directory} is not a git worktree: ${facts.error}` }
-  const [top = "", commonDir = "", head, ref] = facts.value.split("\n")
+  const facts = await gitValue(worktreeFactsArguments, directory)
+  return facts.ok ? checkWorktreeFacts(directory, branch, commit, facts.value) : { ok: false, error: `${directory} is not a git worktree: ${facts.error}` }
+}
+
+/** The one git command `verifyWorktree` asks: the tree's top, its common git folder, its head and the ref of its head. */
+const worktreeFactsArguments = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"]
+
+function checkWorktreeFacts(directory: string, branch: string, commit: string, output: string): Outcome<void> {
+  const [top = "", commonDir = "", head, ref] = output.trim().split("\n")
   if (real(top) !== real(directory) || !real(directory).startsWith(`${real(commonDir)}${path.sep}`)) return { ok: false, error: `git does not list the worktree ${directory}` }
   if (head !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
   if (ref !== `refs/heads/${branch}`) return { ok: false, error: `the worktree ${directory} is not on ${branch}` }
@@ -64,31 +70,31 @@ export async function verifyWorktree(directory: string, branch: string, commit: 
 export type Placement = Outcome<{ checked: Outcome<void> }>
 
 /** Puts a worktree on a new `branch` (refused if it exists) at a clean `commit`, keeping the prepared paths, and checks it there: a pooled worktree taking its next task. */
-export async function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
-  const checkout = await gitValue(["checkout", "-q", "-f", "-b", branch, commit], directory)
-  return checkout.ok ? cleanAndCheck(directory, branch, commit, prepared) : checkout
+export function switchWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
+  return placeAndCheck(directory, ["checkout", "-q", "-f", "-b", branch, commit], branch, commit, prepared)
 }
 
 /** Puts a worktree at a clean `commit` with no branch, keeping the prepared paths; fails unless HEAD is then that commit. */
 export async function detachWorktree(directory: string, commit: string, prepared: Iterable<string> = []): Promise<Outcome<void>> {
-  const checkout = await gitValue(["checkout", "-q", "-f", "--detach", commit], directory)
-  if (!checkout.ok) return checkout
-  const [clean, head] = await Promise.all([cleanWorktree(directory, prepared), gitValue(["rev-parse", "HEAD"], directory)])
-  if (!clean.ok) return clean
-  if (!head.ok || head.value !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
+  const [checkout, clean, head] = await gitSteps([{ args: ["checkout", "-q", "-f", "--detach", commit] }, { args: cleanArguments(prepared) }, { args: ["rev-parse", "HEAD"] }], directory)
+  if (!stepPassed(checkout)) return stepFailure(checkout, "checkout")
+  if (!stepPassed(clean)) return stepFailure(clean, "clean")
+  if (!stepPassed(head) || head.stdout.trim() !== commit) return { ok: false, error: `the worktree ${directory} is not at ${commit.slice(0, 12)}` }
   return { ok: true, value: undefined }
 }
 
 /** `resetWorktree` for a task's tree that stays on its `branch`: a task's next attempt, in place. */
-export async function resetTaskWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
-  const reset = await gitValue(["reset", "-q", "--hard", commit], directory)
-  return reset.ok ? cleanAndCheck(directory, branch, commit, prepared) : reset
+export function resetTaskWorktree(directory: string, branch: string, commit: string, prepared: Iterable<string> = []): Promise<Placement> {
+  return placeAndCheck(directory, ["reset", "-q", "--hard", commit], branch, commit, prepared)
 }
 
-/** The clean and the check at once: the check reads only what the checkout wrote (the head, its branch). */
-async function cleanAndCheck(directory: string, branch: string, commit: string, prepared: Iterable<string>): Promise<Placement> {
-  const [clean, checked] = await Promise.all([cleanWorktree(directory, prepared), verifyWorktree(directory, branch, commit)])
-  return clean.ok ? { ok: true, value: { checked } } : clean
+/** The move (a checkout or a reset), the clean and the check, in one process (`gitSteps`). */
+async function placeAndCheck(directory: string, move: string[], branch: string, commit: string, prepared: Iterable<string>): Promise<Placement> {
+  const [moved, clean, facts] = await gitSteps([{ args: move }, { args: cleanArguments(prepared) }, { args: worktreeFactsArguments, mayFail: true }], directory)
+  if (!stepPassed(moved)) return stepFailure(moved, move[0]!)
+  if (!stepPassed(clean)) return stepFailure(clean, "clean")
+  const checked = stepPassed(facts) ? checkWorktreeFacts(directory, branch, commit, facts.stdout) : { ok: false as const, error: `${directory} is not a git worktree: ${stepFailure(facts, "rev-parse").error}` }
+  return { ok: true, value: { checked } }
 }
 
 /** Puts an existing worktree back to a clean `commit` (its branch moves there), keeping the prepared paths. */
@@ -99,9 +105,12 @@ export async function resetWorktree(directory: string, commit: string, prepared:
 
 /** Removes what git does not track (ignored files stay: installs, caches), except the prepared paths. */
 async function cleanWorktree(directory: string, prepared: Iterable<string>): Promise<Outcome<void>> {
-  const keep = [...prepared].flatMap((file) => ["-e", `/${file}`])
-  const clean = await gitValue(["clean", "-fdq", ...keep], directory)
+  const clean = await gitValue(cleanArguments(prepared), directory)
   return clean.ok ? { ok: true, value: undefined } : clean
+}
+
+function cleanArguments(prepared: Iterable<string>): string[] {
+  return ["clean", "-fdq", ...[...prepared].flatMap((file) => ["-e", `/${file}`])]
 }
 
 /**

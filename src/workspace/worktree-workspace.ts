@@ -2,13 +2,13 @@ import { rmSync, rmdirSync } from "node:fs"
 import path from "node:path"
 import { oneAtATime } from "../concurrency/one-at-a-time.js"
 import { faultPoint } from "../mission/fault-point.js"
-import { commitIdentity, git, gitValue, truncate, type Outcome } from "./git.js"
+import { commitIdentity, gitSteps, gitValue, stepFailure, stepPassed, truncate, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
 import { diskTree, excludePathspecs, hostOwnedPaths, snapshotCommit } from "./snapshot.js"
 import { clearStaleGitLocks } from "./stale-git-locks.js"
-import { changedFileVersions, changedNames, type FileVersions } from "./file-versions.js"
+import { changedFileVersions, type FileVersions } from "./file-versions.js"
 import type { IntegrateOutcome, TaskTree, Workspace, WorkspaceClosing, WorkspaceOpening } from "./workspace.js"
 import { addDetachedWorktree, addWorktree, detachWorktree, missionBranchName, missionWorktreesFolder, removeWorktree, resetTaskWorktree, resetWorktree, switchWorktree, verifyWorktree, type Placement } from "./worktree-ops.js"
 
@@ -47,7 +47,7 @@ interface TaskWorktree {
   tip: string
   /** The tree of `tip`, read at that commit: what the task's own verification ran on next. */
   tipTree?: string
-  /** The files changed from its base to `tip` (`changedNames`), read at its last commit; unset until then. */
+  /** The files changed from its base to `tip`, read at its last commit; unset until then. */
   files?: string[]
   /** The task's diff, kept for the range it was taken of (the review and the merge train both show it). */
   diff?: { range: string; text: string }
@@ -304,14 +304,24 @@ export class WorktreeWorkspace implements Workspace {
     const slot = task.slot
     if (slot.exclusions?.count !== slot.prepared.size) slot.exclusions = { count: slot.prepared.size, pathspecs: await excludePathspecs(directory, [...slot.prepared, ...hostOwnedPaths]) }
     const excluded = slot.exclusions.pathspecs
-    const add = await gitValue(["add", "-A", "--", ":(top)", ...excluded], directory)
-    if (!add.ok) return add
-    const made = await commitStaged(this.identity, message, directory)
-    if (made !== "nothing" && !made.ok) return made
-    // HEAD is the new commit now (or, with nothing staged, the last one): it, its tree and the files, read at once.
-    const [shown, files] = await Promise.all([made === "nothing" ? undefined : gitValue(["rev-parse", "HEAD", "HEAD^{tree}"], directory), changedNames(directory, task.base, "HEAD")])
-    const [head, tree] = shown?.ok ? shown.value.split("\n") : []
+    // One process: stage, commit, (nothing staged?), the new head and its tree, the files since the base.
+    const [add, commit, unstaged, shown, names] = await gitSteps(
+      [
+        { args: ["add", "-A", "--", ":(top)", ...excluded] },
+        { args: [...this.identity, "commit", "-q", "--no-verify", "-m", message], mayFail: true },
+        { args: ["diff", "--cached", "--quiet"], ifFailed: 1 },
+        { args: ["rev-parse", "HEAD", "HEAD^{tree}"], mayFail: true },
+        { args: ["diff", "--name-only", "--no-renames", "--relative", task.base, "HEAD"], mayFail: true },
+      ],
+      directory,
+    )
+    if (!stepPassed(add)) return stepFailure(add, "add")
+    const committed = stepPassed(commit)
+    // A commit that failed with nothing staged made nothing; with something staged, it failed.
+    if (!committed && !stepPassed(unstaged)) return stepFailure(commit, "commit")
+    const [head, tree] = committed && stepPassed(shown) ? shown.stdout.trim().split("\n") : []
     if (head) Object.assign(task, { tip: head, tipTree: tree })
+    const files = stepPassed(names) ? names.stdout.split("\n").filter(Boolean) : undefined
     task.files = files
     return { ok: true, value: { commit: head, files: files ?? [] } }
   }
@@ -338,26 +348,34 @@ export class WorktreeWorkspace implements Workspace {
     const task = this.tasks.get(taskId)
     const before = await this.missionHead()
     if (!task || !before) return { status: "error", error: `task ${taskId} has no worktree to merge` }
-    const merge = await gitValue([...this.identity, "merge", "--squash", "-q", task.branch], this.missionDirectory)
-    if (!merge.ok) {
+    // One process: the squash merge, its commit, (nothing staged?), then the new head, its tree and its files.
+    const [merge, commit, unstaged, shown] = await gitSteps(
+      [
+        { args: [...this.identity, "merge", "--squash", "-q", task.branch] },
+        { args: [...this.identity, "commit", "-q", "--no-verify", "-m", message], mayFail: true },
+        { args: ["diff", "--cached", "--quiet"], ifFailed: 1 },
+        { args: ["show", "--name-only", "--no-renames", "--relative", "--format=%H %T", "HEAD"], mayFail: true },
+      ],
+      this.missionDirectory,
+    )
+    if (!stepPassed(merge)) {
+      const failed = stepFailure(merge, "merge")
       const unmerged = await gitValue(["diff", "--name-only", "--diff-filter=U"], this.missionDirectory)
       const files = unmerged.ok ? unmerged.value.split("\n").filter(Boolean) : []
-      const detail = files.length ? await gitValue(["diff", "--no-color", "--", ...files], this.missionDirectory) : merge
+      const detail = files.length ? await gitValue(["diff", "--no-color", "--", ...files], this.missionDirectory) : failed
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
-      if (!files.length) return { status: "error", error: merge.error }
+      if (!files.length) return { status: "error", error: failed.error }
       return { status: "conflict", files, detail: truncate(detail.ok ? detail.value : detail.error, 6000) }
     }
-    // Committed straight away: whether anything was staged is asked only when the commit fails.
-    const made = await commitStaged(this.identity, message, this.missionDirectory)
-    if (made === "nothing") return { status: "merged", before, files: [] }
+    const committed = stepPassed(commit)
+    if (!committed && stepPassed(unstaged)) return { status: "merged", before, files: [] }
     faultPoint("merge:committed")
-    if (!made.ok) {
+    if (!committed) {
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
-      return { status: "error", error: made.error }
+      return { status: "error", error: stepFailure(commit, "commit").error }
     }
-    // The new head, its tree and its files in one process: the ids, a blank line, then the files.
-    const shown = await gitValue(["show", "--name-only", "--no-renames", "--relative", "--format=%H %T", "HEAD"], this.missionDirectory)
-    const [ids = "", ...files] = shown.ok ? shown.value.split("\n").filter(Boolean) : []
+    // The ids, a blank line, then the files.
+    const [ids = "", ...files] = stepPassed(shown) ? shown.stdout.split("\n").filter(Boolean) : []
     const [head, tree] = ids.split(" ")
     this.head = head
     return { status: "merged", before, commit: head, tree, files }
@@ -448,14 +466,4 @@ export class WorktreeWorkspace implements Workspace {
     const head = await gitValue(["rev-parse", "HEAD"], directory)
     return head.ok ? head.value : undefined
   }
-}
-
-/**
- * Commits what is staged in one git process; "nothing" when nothing was (asked of git only when the
- * commit fails, which is rare: a worker that submits changes nothing only now and then).
- */
-async function commitStaged(identity: string[], message: string, directory: string): Promise<Outcome<string> | "nothing"> {
-  const made = await gitValue([...identity, "commit", "-q", "--no-verify", "-m", message], directory)
-  if (made.ok) return made
-  return (await git(["diff", "--cached", "--quiet"], directory)).ok ? "nothing" : made
 }
