@@ -11,8 +11,9 @@
 // on the host's PATH that logs each call, then runs the real one); and the CPU time per task of
 // the host and everything it ran (Linux: this process's reaped children). It also splits the
 // per-task overhead into the steps of a task, from the journal and the scripted model's request
-// log, and gives it by layer of the plan (a layer's tasks start together, and at k=8 the first
-// layer's also finish together). rows (e.g. `8on,4off`) runs only those of the four.
+// log (also for the first layer, whose trees may be cold, and the later ones apart), and gives it
+// by layer of the plan (a layer's tasks start together, and at k=8 the first layer's also finish
+// together). rows (e.g. `8on,4off`) runs only those of the four.
 import { execFileSync } from "node:child_process"
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
@@ -197,7 +198,8 @@ for (const row of rows) {
 }
 console.log(`the per-task overhead by step (mean ms): ${stepNames.join(" · ")}`)
 for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.steps.map((ms) => ms.toFixed(0)).join(" · ")}`)
-for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}, first layer: ${row.result.stepsFirst.map((ms) => ms.toFixed(0)).join(" · ")}; later layers: ${row.result.stepsLater.map((ms) => ms.toFixed(0)).join(" · ")}`)
+const stepsText = (steps: number[]) => `${steps.map((ms) => ms.toFixed(0)).join(" · ")} (sum ${sum(steps).toFixed(0)})`
+for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}, first layer: ${stepsText(row.result.stepsFirst)}; later layers: ${stepsText(row.result.stepsLater)}`)
 console.log(`the per-task overhead by layer of the plan (mean ms): ${Array.from({ length: layers }, (_, layer) => layer + 1).join(" · ")}`)
 for (const row of rows) console.log(`k=${row.k} ${row.worktrees ? "on" : "off"}: ${row.result.layers.map((ms) => ms.toFixed(0)).join(" · ")}`)
 const find = (k: number, worktrees: boolean) => rows.find((row) => row.k === k && row.worktrees === worktrees)?.result.makespanMs
