@@ -14,8 +14,9 @@ export interface TreeWarming {
 /**
  * Task worktrees, made while the planner works (git only), and the host's instance in each
  * started ahead of its first task: a new directory costs the host seconds of its one busy thread
- * (config, plugins, providers, file watcher). The warming waits for `start()`, given when the
- * planner's first request has gone out: before that, it would hold back the planner's own
+ * (config, plugins, providers, file watcher). The warming waits for `start()`: given at once when
+ * the planner reads the user's checkout, whose instance runs already; otherwise when the planner's
+ * first request has gone out, since before that it would hold back the planner's own new
  * instance, which the mission is waiting on. Then one tree at a time, so the first is ready soonest
  * and the planner's answer is not queued behind all of them; as many as tasks may run at once, and
  * once the plan is known, no more than it can use (its width). Tasks do not wait for it: a tree a

@@ -31,11 +31,15 @@ function repository(config: object, files: Record<string, string> = { "README.md
 
 type Work = (request: PromptRequest, mission: Mission) => Promise<void> | void
 
-/** Runs a mission on `root`; `beforePlan` may change the world (or wait for it) while the planner is at work. */
-async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => unknown) {
+/**
+ * Runs a mission on `root`; `beforePlan` may change the world (or wait for it) while the planner is
+ * at work, `beforePlannerRequest` before the planner's model request goes out.
+ */
+async function run(root: string, plan: PlannedTask[], work: Work, beforePlan?: (mission: Mission, host: FakeHost) => unknown, beforePlannerRequest?: (host: FakeHost) => Promise<void>) {
   const registry = new MissionRegistry()
   const host: FakeHost = new FakeHost(async (request) => {
     const mission = registry.binding(request.sessionId)!.mission
+    if (request.agent === "planner") await beforePlannerRequest?.(host)
     // As the host's chat.params hook does before each model request.
     mission.budgets.noteModelRequest(request.sessionId)
     if (request.agent === "planner") {
@@ -159,8 +163,20 @@ test("the task trees are made and their host instances started while the planner
   assert.deepEqual([...host.disposed].sort(), trees.sort())
 })
 
-test("the warm-up waits for the planner's first request, and warms no more trees than the plan can use", async () => {
-  const root = repository({ verify: [], concurrency: 3 })
+test("with the planner in the checkout (its instance runs already), the trees warm before the planner's request", async () => {
+  const root = repository({ verify: [], concurrency: 2 })
+  const write = (request: PromptRequest) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]}.txt`), "x\n")
+  // The planner's request is held until a tree is warm: a warm-up that waited for it would never begin.
+  const { state, host } = await run(root, [task("A", ["A.txt"]), task("B", ["B.txt"])], write, undefined, (fake) => until(() => fake.warmed.length >= 1))
+  assert.equal(state.status, "sealed", state.endReason)
+  assert.equal(host.prompts.find((prompt) => prompt.agent === "planner")!.directory, root)
+  assert.equal(host.maxWarming, 1, "one tree at a time")
+})
+
+test("with the planner in the mission's tree, the warm-up waits for the planner's first request, and warms no more trees than the plan can use", async () => {
+  // Uncommitted changes left out of the mission: the planner reads the mission's tree, a new instance.
+  const root = repository({ verify: [], concurrency: 3, worktrees: { includeUncommitted: false } })
+  writeFileSync(path.join(root, "README.md"), "my unsaved edit\n")
   const write = (request: PromptRequest) => writeFileSync(path.join(request.directory, `${taskOf(request)[1]}.txt`), "x\n")
   // A chain: one task at a time, whatever the concurrency.
   const plan = [task("A", ["A.txt"]), task("B", ["B.txt"], ["A"]), task("C", ["C.txt"], ["B"])]
@@ -180,6 +196,7 @@ test("the warm-up waits for the planner's first request, and warms no more trees
     },
   )
   assert.equal(state.status, "sealed", state.endReason)
+  assert.notEqual(host.prompts.find((prompt) => prompt.agent === "planner")!.directory, root)
   assert.equal(warmedBeforeRequest, 0, "nothing was warmed before the planner's request")
   assert.equal(host.warmed.length, 1, `the plan's width is 1: ${host.warmed.join(", ")}`)
   const used = new Set(state.tasks.map((item) => item.worktree!.directory))
