@@ -29,11 +29,15 @@ export function gitEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...env, ...extra }
 }
 
+/** A git command's words as we run it: `git diff` without an external diff or textconv. */
+function hardenedCommand(args: string[]): string[] {
+  return args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...args.slice(1)] : args
+}
+
 /** Runs git, hardened (see hardenedGitArguments); never throws (failures are values). */
 export function git(args: string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<GitResult> {
   return new Promise((resolve) => {
-    const command = args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...args.slice(1)] : args
-    const child = execFile("git", [...hardenedGitArguments(), ...command], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+    const child = execFile("git", [...hardenedGitArguments(), ...hardenedCommand(args)], { cwd, env: gitEnvironment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) }),
     )
     if (input !== undefined) child.stdin?.end(input)
@@ -67,7 +71,7 @@ export function gitSteps(steps: GitStep[], cwd: string): Promise<GitStepResult[]
   // Before each step a NUL on both streams; at the end each step's status (-1: skipped).
   const lines = ["stop=0"]
   steps.forEach((step, index) => {
-    const command = step.args[0] === "diff" ? ["diff", "--no-ext-diff", "--no-textconv", ...step.args.slice(1)] : step.args
+    const command = hardenedCommand(step.args)
     const condition = step.ifFailed === undefined ? `[ "$stop" = 0 ]` : `[ "$s${step.ifFailed}" -gt 0 ]`
     lines.push(`printf '\\000'; printf '\\000' >&2; s${index}=-1`)
     lines.push(`if ${condition}; then git ${hardened} ${command.map(shellWord).join(" ")}; s${index}=$?; fi`)
