@@ -159,6 +159,8 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     gaps[2]! -= latencyMs.get(id)!
     return gaps
   })
+  /** Each step's mean over the tasks of the layers `included`. */
+  const meanSteps = (included: (layer: number) => boolean) => stepNames.map((_, index) => mean(steps.filter((_, task) => included(layerOf(task))).map((task) => task[index]!)))
   /** Each task's whole overhead. */
   const totals = steps.map(sum)
   const batches = new Map<number, number>()
@@ -175,9 +177,9 @@ async function mission(source: string, k: number, worktrees: boolean): Promise<R
     gitHost: (calls.length - ours) / ids.length,
     trainRuns: merged ? sum([...batches.values()]) / merged : 0,
     cpuPerTask: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ids.length,
-    steps: stepNames.map((_, index) => mean(steps.map((task) => task[index]!))),
-    stepsFirst: stepNames.map((_, index) => mean(steps.filter((_, task) => layerOf(task) === 0).map((task) => task[index]!))),
-    stepsLater: stepNames.map((_, index) => mean(steps.filter((_, task) => layerOf(task) > 0).map((task) => task[index]!))),
+    steps: meanSteps(() => true),
+    stepsFirst: meanSteps((layer) => layer === 0),
+    stepsLater: meanSteps((layer) => layer > 0),
     layers: Array.from({ length: layers }, (_, layer) => mean(totals.filter((_, index) => layerOf(index) === layer))),
   }
 }

@@ -4,7 +4,7 @@ import type { Mission } from "../mission/mission.js"
 import { missionOutcome, outcomeLine } from "../mission/mission-outcome.js"
 import type { Engine } from "./engine.js"
 import { masterReview, tasksFromFindings } from "./master-review.js"
-import { planMission, plannerDirectory } from "./plan-phase.js"
+import { planMission } from "./plan-phase.js"
 import { runTasks } from "./run-tasks.js"
 import { warmTrees, type TreeWarming } from "./warm-trees.js"
 
@@ -15,14 +15,13 @@ import { warmTrees, type TreeWarming } from "./warm-trees.js"
 export async function runMission(engine: Engine): Promise<MissionState> {
   const { mission } = engine
   const config = mission.config
-  // A new mission's task trees: made alongside the planner, warmed from the start when the planner
-  // reads the checkout (its instance runs already), else once its request is out (warm-trees.ts).
+  // A new mission's task trees: made alongside the planner, warmed from the start, or once the
+  // planner's request is out when it has a new instance of its own (warm-trees.ts).
   let warming: TreeWarming | undefined
   try {
     // A resumed mission that has its plan goes on from its round.
     if (mission.state.tasks.length === 0) {
       warming = warmTrees(engine)
-      if (plannerDirectory(mission.workspace) === mission.workspace.root) warming.start()
       const plan = await planMission(engine, warming.start)
       // The trees exist before any task starts; their warming goes on beside the first tasks (begun
       // here if the planner's request was not seen), or ends with the mission.

@@ -1,11 +1,12 @@
 import { planWidth } from "../mission/scheduler.js"
 import type { Engine } from "./engine.js"
+import { plannerDirectory } from "./plan-phase.js"
 
 /** The task trees of a new mission, and the warming of the host instance in each. */
 export interface TreeWarming {
   /** The trees are made (or could not be): tasks may start; a tree still cold warms in its task's first prompt. */
   made: Promise<void>
-  /** Lets the warming begin (once; later calls do nothing). */
+  /** Lets the warming begin (once; later calls do nothing); given already when the planner reads the checkout. */
   start(): void
   /** No tree is warmed after the one in progress; resolves when that one is done. */
   stop(): Promise<void>
@@ -29,6 +30,8 @@ export function warmTrees(engine: Engine): TreeWarming {
   const made = mission.workspace.warmTrees(mission.config.concurrency).catch(() => [])
   let start!: () => void
   const started = new Promise<void>((resolve) => (start = resolve))
+  // The planner in the user's checkout: its instance runs already, nothing to hold back.
+  if (plannerDirectory(mission.workspace) === mission.workspace.root) start()
   let stopped = false
   // All the slots until the plan is known, then its width (counted once: tasks are added only after the warm-up).
   let width: number | undefined

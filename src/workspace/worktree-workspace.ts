@@ -2,7 +2,7 @@ import { rmSync, rmdirSync } from "node:fs"
 import path from "node:path"
 import { oneAtATime } from "../concurrency/one-at-a-time.js"
 import { faultPoint } from "../mission/fault-point.js"
-import { commitIdentity, gitSteps, gitValue, stepFailure, stepPassed, truncate, type Outcome } from "./git.js"
+import { commitIdentity, gitSteps, gitValue, stepFailure, stepPassed, truncate, type GitStep, type GitStepResult, type Outcome } from "./git.js"
 import { landMission, takeCommand, type LandingStart } from "./landing.js"
 import { prepareWorktree, type Preparation } from "./prepare.js"
 import { fingerprintChanges, gitFingerprint } from "./git-integrity.js"
@@ -308,18 +308,16 @@ export class WorktreeWorkspace implements Workspace {
     const [add, commit, unstaged, shown, names] = await gitSteps(
       [
         { args: ["add", "-A", "--", ":(top)", ...excluded] },
-        { args: [...this.identity, "commit", "-q", "--no-verify", "-m", message], mayFail: true },
-        { args: ["diff", "--cached", "--quiet"], ifFailed: 1 },
+        ...commitSteps(this.identity, message, 1),
         { args: ["rev-parse", "HEAD", "HEAD^{tree}"], mayFail: true },
         { args: ["diff", "--name-only", "--no-renames", "--relative", task.base, "HEAD"], mayFail: true },
       ],
       directory,
     )
     if (!stepPassed(add)) return stepFailure(add, "add")
-    const committed = stepPassed(commit)
-    // A commit that failed with nothing staged made nothing; with something staged, it failed.
-    if (!committed && !stepPassed(unstaged)) return stepFailure(commit, "commit")
-    const [head, tree] = committed && stepPassed(shown) ? shown.stdout.trim().split("\n") : []
+    const made = commitMade(commit, unstaged)
+    if (made !== "committed" && made !== "nothing") return made
+    const [head, tree] = made === "committed" && stepPassed(shown) ? shown.stdout.trim().split("\n") : []
     if (head) Object.assign(task, { tip: head, tipTree: tree })
     const files = stepPassed(names) ? names.stdout.split("\n").filter(Boolean) : undefined
     task.files = files
@@ -352,8 +350,7 @@ export class WorktreeWorkspace implements Workspace {
     const [merge, commit, unstaged, shown] = await gitSteps(
       [
         { args: [...this.identity, "merge", "--squash", "-q", task.branch] },
-        { args: [...this.identity, "commit", "-q", "--no-verify", "-m", message], mayFail: true },
-        { args: ["diff", "--cached", "--quiet"], ifFailed: 1 },
+        ...commitSteps(this.identity, message, 1),
         { args: ["show", "--name-only", "--no-renames", "--relative", "--format=%H %T", "HEAD"], mayFail: true },
       ],
       this.missionDirectory,
@@ -367,12 +364,12 @@ export class WorktreeWorkspace implements Workspace {
       if (!files.length) return { status: "error", error: failed.error }
       return { status: "conflict", files, detail: truncate(detail.ok ? detail.value : detail.error, 6000) }
     }
-    const committed = stepPassed(commit)
-    if (!committed && stepPassed(unstaged)) return { status: "merged", before, files: [] }
+    const made = commitMade(commit, unstaged)
+    if (made === "nothing") return { status: "merged", before, files: [] }
     faultPoint("merge:committed")
-    if (!committed) {
+    if (made !== "committed") {
       await resetWorktree(this.missionTop, before, this.fromTop(this.missionPrepared))
-      return { status: "error", error: stepFailure(commit, "commit").error }
+      return { status: "error", error: made.error }
     }
     // The ids, a blank line, then the files.
     const [ids = "", ...files] = stepPassed(shown) ? shown.stdout.split("\n").filter(Boolean) : []
@@ -466,4 +463,21 @@ export class WorktreeWorkspace implements Workspace {
     const head = await gitValue(["rev-parse", "HEAD"], directory)
     return head.ok ? head.value : undefined
   }
+}
+
+/**
+ * The `gitSteps` of a commit of what is staged, the commit being step `at`: the commit, then, only
+ * if it fails, whether anything was staged (a worker that submits changes nothing, now and then).
+ */
+function commitSteps(identity: string[], message: string, at: number): GitStep[] {
+  return [
+    { args: [...identity, "commit", "-q", "--no-verify", "-m", message], mayFail: true },
+    { args: ["diff", "--cached", "--quiet"], ifFailed: at },
+  ]
+}
+
+/** What the two `commitSteps` made: a commit, nothing (nothing was staged), or why the commit failed. */
+function commitMade(commit: GitStepResult | undefined, unstaged: GitStepResult | undefined): "committed" | "nothing" | { ok: false; error: string } {
+  if (stepPassed(commit)) return "committed"
+  return stepPassed(unstaged) ? "nothing" : stepFailure(commit, "commit")
 }
